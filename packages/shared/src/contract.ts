@@ -1,0 +1,6 @@
+/** Browser-safe part of the contract: types and pure functions, no Node or joi imports. */
+export * from './metrics.ts';
+export * from './beacon.ts';
+export * from './live.ts';
+export * from './query.ts';
+export type { CollectJob } from './job.ts';
