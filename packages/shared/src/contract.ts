@@ -3,4 +3,4 @@ export * from './metrics.ts';
 export * from './beacon.ts';
 export * from './live.ts';
 export * from './query.ts';
-export type { CollectJob } from './job.ts';
+export type { AcceptedBeacon, CollectJob } from './job.ts';

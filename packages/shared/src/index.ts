@@ -1,6 +1,7 @@
 export * from './contract.ts';
 export * from './beacon-schema.ts';
 export * from './names.ts';
+export * from './job.ts';
 export * from './config.ts';
 export * from './logger.ts';
 export * from './tokens.ts';

@@ -1,0 +1,39 @@
+import { loadConfig } from '@rum/shared';
+import { USAGE, UsageError } from './usage.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { projectCommand } from './commands/project.ts';
+import { dbCommand } from './commands/db.ts';
+
+const [command, ...args] = process.argv.slice(2);
+
+async function run(): Promise<void> {
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate':
+      if (args.length > 0) throw new UsageError(`migrate takes no arguments`);
+      return migrateCommand(config);
+    case 'project':
+      return projectCommand(config, args);
+    case 'db':
+      return dbCommand(config);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  await run();
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`rum: ${err.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`rum: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

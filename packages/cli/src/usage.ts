@@ -1,0 +1,16 @@
+export const USAGE = `Usage: rum <command>
+
+Commands:
+  migrate                                  apply db/schema.sql (DATABASE_URL or the embedded TimescaleDB)
+  project create --name <slug> [--display-name <text>] [--domain <host>]... [--origin <url>]... [--rate-limit <per-minute>]
+                                           create a project; prints {"project","ingestKey","readToken"}
+  project list                             list projects as JSON lines
+  db                                       serve the embedded TimescaleDB until Ctrl-C
+  start                                    run the whole product (database, services, dashboard, demo)
+  simulate [--events <n> | --minutes <m>]  send synthetic traffic to the ingest API
+`;
+
+/** Bad arguments: usage on stderr, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
