@@ -1,0 +1,54 @@
+import type { GroupStats, MetricName } from '@rum/shared/contract';
+import { formatCount, formatMetric } from '../../lib/format.ts';
+import { SharesBar } from './shares-bar.tsx';
+
+export interface GroupStatsRow extends GroupStats {
+  key: string;
+  label: string;
+}
+
+interface GroupStatsTableProps {
+  metric: MetricName;
+  /** Heading of the first column (Page, Device, ...). */
+  groupLabel: string;
+  rows: GroupStatsRow[];
+  testId?: string;
+}
+
+/** Rows of p75, sample count and rating split for groups of samples (pages, devices, ...). */
+export function GroupStatsTable({ metric, groupLabel, rows, testId }: GroupStatsTableProps) {
+  return (
+    <div className="table-scroll">
+      <table className="stats-table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{groupLabel}</th>
+            <th scope="col" className="num">
+              p75
+            </th>
+            <th scope="col" className="num">
+              Samples
+            </th>
+            <th scope="col" className="shares-col">
+              Good / NI / Poor
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key} data-testid={testId ? `${testId}-row` : undefined}>
+              <th scope="row" className="group-label" title={row.label}>
+                {row.label}
+              </th>
+              <td className={`num rating-text-${row.rating ?? 'none'}`}>{formatMetric(metric, row.p75)}</td>
+              <td className="num">{formatCount(row.count)}</td>
+              <td className="shares-col">
+                <SharesBar shares={row.shares} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

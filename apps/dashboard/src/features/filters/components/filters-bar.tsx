@@ -1,0 +1,79 @@
+import { METRIC_NAMES, RANGES, type MetricName, type Range } from '@rum/shared/contract';
+import { Select } from '../../../components/ui/select.tsx';
+import { FILTER_KEYS, type FilterKey, type Filters } from '../../../types/filters.ts';
+import { useFilterOptions } from '../api/get-filter-options.ts';
+
+const RANGE_LABELS: Readonly<Record<Range, string>> = {
+  '1h': 'Last hour',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '28d': 'Last 28 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+};
+
+const FILTER_LABELS: Readonly<Record<FilterKey, string>> = {
+  page: 'Page',
+  device: 'Device',
+  browser: 'Browser',
+  country: 'Country',
+};
+
+const ANY = '';
+
+interface FiltersBarProps {
+  filters: Filters;
+  onChange: (filters: Filters) => void;
+  metric: MetricName;
+  onMetricChange: (metric: MetricName) => void;
+}
+
+/** Time range, the page / device / browser / country filters and the focused metric. */
+export function FiltersBar({ filters, onChange, metric, onMetricChange }: FiltersBarProps) {
+  const options = useFilterOptions(filters.range);
+  const active = FILTER_KEYS.filter((k) => filters[k]);
+  return (
+    <div className="filters" data-testid="filters">
+      <Select
+        label="Range"
+        value={filters.range}
+        options={RANGES.map((r) => ({ value: r, label: RANGE_LABELS[r] }))}
+        onChange={(range) => onChange({ ...filters, range })}
+        testId="range-select"
+      />
+      {FILTER_KEYS.map((key) => {
+        const current = filters[key] ?? ANY;
+        const values = options.data?.[key] ?? [];
+        // Keep the chosen value listed even when it has no data in the new range.
+        const all = current && !values.includes(current) ? [current, ...values] : values;
+        return (
+          <Select
+            key={key}
+            label={FILTER_LABELS[key]}
+            value={current}
+            options={[{ value: ANY, label: `All ${FILTER_LABELS[key].toLowerCase()}s` }, ...all.map((v) => ({ value: v, label: v }))]}
+            onChange={(value) => onChange({ ...filters, [key]: value === ANY ? undefined : value })}
+            testId={`filter-${key}`}
+          />
+        );
+      })}
+      <Select
+        label="Metric"
+        value={metric}
+        options={METRIC_NAMES.map((m) => ({ value: m, label: m }))}
+        onChange={onMetricChange}
+        testId="metric-select"
+      />
+      {active.length > 0 ? (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="clear-filters"
+          onClick={() => onChange({ range: filters.range })}
+        >
+          Clear filters
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import type { SummaryResponse } from '@rum/shared/contract';
+import { apiGet } from '../../../lib/api-client.ts';
+import { filterParams } from '../../../lib/query-params.ts';
+import { useProjectQuery } from '../../../lib/use-project-query.ts';
+import type { Session } from '../../../lib/session.ts';
+import type { Filters } from '../../../types/filters.ts';
+
+export function getSummary(session: Session, filters: Filters, signal?: AbortSignal): Promise<SummaryResponse> {
+  return apiGet<SummaryResponse>(session, 'summary', filterParams(filters), signal);
+}
+
+export function useSummary(filters: Filters) {
+  return useProjectQuery('summary', [filters], (session, signal) => getSummary(session, filters, signal));
+}

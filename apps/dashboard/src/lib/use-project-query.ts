@@ -1,0 +1,17 @@
+import { useQuery } from '@tanstack/react-query';
+import { REFETCH_INTERVAL_MS } from './query-params.ts';
+import { useSession } from './session-context.tsx';
+import type { Session } from './session.ts';
+
+/**
+ * react-query for one query API question about the signed-in project: cached under
+ * `[name, project, ...args]` and refetched on the dashboard's interval.
+ */
+export function useProjectQuery<T>(name: string, args: readonly unknown[], fetcher: (session: Session, signal: AbortSignal) => Promise<T>) {
+  const session = useSession();
+  return useQuery({
+    queryKey: [name, session.project, ...args],
+    queryFn: ({ signal }) => fetcher(session, signal),
+    refetchInterval: REFETCH_INTERVAL_MS,
+  });
+}
