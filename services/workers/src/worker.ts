@@ -1,0 +1,145 @@
+/**
+ * The queue wiring: a Bull consumer of {@link COLLECT_QUEUE} that turns each job into rows
+ * (normalise-beacon), commits them (site-cache, insert-rows) and pushes live updates
+ * (live-publisher). Everything that decides what a row is lives in those pure modules.
+ */
+import Bull from 'bull';
+import {
+  BULL_PREFIX,
+  COLLECT_QUEUE,
+  createLogger,
+  createPool,
+  createRedis,
+  resolveDatabaseUrl,
+  type CollectJob,
+  type Config,
+  type Logger,
+  type Pool,
+  type Redis,
+} from '@rum/shared';
+import { insertRows } from './insert-rows.ts';
+import { MalformedJobError, parseCollectJob } from './job-schema.ts';
+import { emitterSink, LivePublisher } from './live-publisher.ts';
+import { normaliseBeacon, type NormalisedBeacon } from './normalise-beacon.ts';
+import { SiteCache } from './site-cache.ts';
+
+export interface WorkerOptions {
+  /** Queue name; tests use a unique one. Default {@link COLLECT_QUEUE}. */
+  queueName?: string;
+  /** Jobs processed at once; default `config.workerConcurrency`. */
+  concurrency?: number;
+  /** Bull lock and stalled-job settings (tests shorten them to see a killed worker's job come back). */
+  settings?: Bull.AdvancedSettings;
+  /** Runs inside each job's transaction before COMMIT (tests hold a job open with it). */
+  beforeCommit?: (job: Bull.Job<CollectJob>) => Promise<void>;
+  /** Default: `resolveDatabaseUrl(config)`. */
+  databaseUrl?: string;
+  logger?: Logger;
+}
+
+export interface RunningWorker {
+  queue: Bull.Queue<CollectJob>;
+  pool: Pool;
+  /** Stops taking jobs, waits for the active ones, pushes pending live updates, releases everything. */
+  close(): Promise<void>;
+}
+
+/** What a completed job returns (visible as `returnvalue` in Bull): rows inserted or grown. */
+export interface CollectResult {
+  metrics: number;
+  errors: number;
+}
+
+/**
+ * PostgreSQL error classes that no retry can fix: 22 data exception, 23 integrity constraint
+ * violation (a project deleted while its jobs were queued). Everything else (connection
+ * refused, server shutting down, serialisation) is transient and retried with backoff.
+ */
+const PERMANENT_SQLSTATE = /^(22|23)/;
+
+export function isPermanentFailure(err: unknown): boolean {
+  if (err instanceof MalformedJobError) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.length === 5 && PERMANENT_SQLSTATE.test(code);
+}
+
+export async function startWorker(config: Config, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const log = options.logger ?? createLogger('workers', config.logLevel);
+  const concurrency = options.concurrency ?? config.workerConcurrency;
+  const pool = createPool(options.databaseUrl ?? resolveDatabaseUrl(config), concurrency + 1);
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill
+  // the process. The next job then fails, and Bull retries it with backoff.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'database connection lost'));
+  const redis: Redis = createRedis(config.redisUrl);
+  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'live-update redis error'));
+  const live = new LivePublisher(emitterSink(redis, log));
+  const sites = new SiteCache();
+
+  const queue = new Bull<CollectJob>(options.queueName ?? COLLECT_QUEUE, config.redisUrl, {
+    prefix: BULL_PREFIX,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+  queue.on('error', (err) => log.error({ err: err.message }, 'queue error'));
+  queue.on('failed', (job, err) => {
+    const final = job.finishedOn !== undefined && job.finishedOn !== null;
+    log[final ? 'error' : 'warn'](
+      { job: job.id, attemptsMade: job.attemptsMade, err: err.message },
+      final ? 'collect job failed for good (kept in the failed set)' : 'collect job failed, will retry',
+    );
+  });
+
+  const processJob = async (job: Bull.Job<CollectJob>): Promise<CollectResult> => {
+    let beacons: NormalisedBeacon[];
+    try {
+      beacons = parseCollectJob(job.data).beacons.map(normaliseBeacon);
+    } catch (err) {
+      throw await unrecoverable(job, err instanceof MalformedJobError ? err : new MalformedJobError(String(err)));
+    }
+    try {
+      const committed = await insertRows(pool, sites, beacons, {
+        ...(options.beforeCommit ? { beforeCommit: () => options.beforeCommit!(job) } : {}),
+      });
+      live.add(committed);
+      return { metrics: committed.metrics.length, errors: committed.errors.length };
+    } catch (err) {
+      throw isPermanentFailure(err) ? await unrecoverable(job, err) : err;
+    }
+  };
+  // Not awaited: process() resolves only when the queue closes.
+  void queue.process(concurrency, processJob).catch((err: Error) => log.error({ err: err.message }, 'consumer stopped'));
+  await queue.isReady();
+  log.info({ queue: queue.name, concurrency }, 'workers consuming');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await queue.close();
+      live.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await pool.end();
+      log.info('workers stopped');
+    })());
+  return { queue, pool, close };
+}
+
+/** Marks the job as not to be retried; Bull then moves it straight to the failed set, where it stays. */
+async function unrecoverable(job: Bull.Job<CollectJob>, err: unknown): Promise<unknown> {
+  await job.discard();
+  return err;
+}
+
+/** Closes the worker gracefully on SIGTERM / SIGINT (active jobs finish first), then exits. */
+export function closeOnSignals(worker: RunningWorker, log: Logger): void {
+  const stop = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down: finishing active jobs');
+    worker.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,92 @@
+/** Builders and real components shared by the workers' tests. */
+import { randomBytes } from 'node:crypto';
+import Bull from 'bull';
+import {
+  BULL_PREFIX,
+  COLLECT_JOB_OPTIONS,
+  loadConfig,
+  type AcceptedBeacon,
+  type Beacon,
+  type BeaconEvent,
+  type CollectJob,
+  type Config,
+  type Pool,
+} from '@rum/shared';
+import { TEST_JWT_SECRET, TEST_REDIS_URL } from '@rum/cli/test-support';
+
+export const CHROME_MAC_UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+export const SAFARI_IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+export const FIREFOX_WINDOWS_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0';
+export const SAMSUNG_TABLET_UA =
+  'Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Safari/537.36';
+export const EDGE_WINDOWS_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0';
+
+/** A fixed, valid timestamp (ms, whole) so expected rows are exact. */
+export const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
+
+export function sessionId(): string {
+  return `s-${randomBytes(6).toString('hex')}`;
+}
+
+export function event(overrides: Partial<BeaconEvent> = {}): BeaconEvent {
+  return { id: `v5-${randomBytes(6).toString('hex')}`, name: 'LCP', value: 1234, ts: T0, ...overrides };
+}
+
+export function beacon(overrides: Partial<Beacon> = {}): Beacon {
+  return { sid: sessionId(), url: 'https://shop.example.com/products/42?utm=x#top', events: [event()], ...overrides };
+}
+
+export function accepted(
+  project: { id: number; project: string },
+  b: Beacon = beacon(),
+  extra: Partial<AcceptedBeacon> = {},
+): AcceptedBeacon {
+  return { projectId: project.id, project: project.project, receivedAt: T0 + 1000, userAgent: CHROME_MAC_UA, beacon: b, ...extra };
+}
+
+/** A config for in-process workers: the test database and Redis, quiet logs, no generated secrets. */
+export function testConfig(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    WORKER_CONCURRENCY: '2',
+    ...env,
+  });
+}
+
+/** The producer side, as ingest-api builds it: same prefix, same job options. */
+export function producerQueue(name: string): Bull.Queue<CollectJob> {
+  return new Bull<CollectJob>(name, TEST_REDIS_URL, { prefix: BULL_PREFIX });
+}
+
+export function addJob(queue: Bull.Queue<CollectJob>, data: CollectJob): Promise<Bull.Job<CollectJob>> {
+  return queue.add(data, COLLECT_JOB_OPTIONS);
+}
+
+/** Removes every key of a test queue, then closes it. */
+export async function dropQueue(queue: Bull.Queue<CollectJob>): Promise<void> {
+  await queue.obliterate({ force: true });
+  await queue.close();
+}
+
+/** Polls `check` until it returns a truthy value; fails after `timeoutMs` (a hang guard, not a timing assertion). */
+export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function countRows(pool: Pool, table: 'metrics' | 'js_errors', projectId: number): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE project_id = $1`, [projectId]);
+  return rows[0]!.n;
+}
