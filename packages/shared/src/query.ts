@@ -28,6 +28,29 @@ export interface QueryFilters {
   country?: string;
 }
 
+/** `timeseries` parameters; defaults: percentile 75, interval picked from the window's length. */
+export interface TimeseriesQuery extends QueryFilters {
+  percentile?: Percentile;
+  interval?: Interval;
+}
+
+/** `pages` (sorted by count) and `slow-pages` (sorted by p75, only pages with at least `minSamples`). */
+export interface PagesQuery extends QueryFilters {
+  limit?: number;
+  minSamples?: number;
+}
+
+/** `breakdown`: `by` is required. */
+export interface BreakdownQuery extends QueryFilters {
+  by: BreakdownDimension;
+  limit?: number;
+}
+
+/** `metrics` (raw rows, newest first, limit at most 1000) and `errors` (groups, most frequent first). */
+export interface ListQuery extends QueryFilters {
+  limit?: number;
+}
+
 /** Fractions in [0, 1] of samples rated good / needs improvement / poor (they sum to 1 when count > 0). */
 export interface RatingShares {
   good: number;
@@ -173,4 +196,6 @@ export interface ErrorResponse {
   code: string;
   error: string;
   message: string;
+  /** On a 400: the query or path parameter at fault, e.g. `metric`. */
+  parameter?: string;
 }

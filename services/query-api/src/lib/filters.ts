@@ -1,0 +1,45 @@
+/**
+ * WHERE clauses shared by every query: project, time slice and the dimension filters, all as
+ * bind parameters. The column names are the same in `metrics`, the rollups and `js_errors`.
+ */
+import type { MetricName } from '@rum/shared/contract';
+import type { SqlParams } from './sql-params.ts';
+
+/** The validated filters of one request, for one project. */
+export interface Filters {
+  projectId: number;
+  /** Metric names to read; omitted for `js_errors`. */
+  metrics?: readonly MetricName[];
+  page?: string;
+  device?: string;
+  browser?: string;
+  country?: string;
+}
+
+/**
+ * Conditions on relation alias `alias` (whose time column is `timeColumn`) for the slice
+ * [from, to). Returns `a AND b AND ...`.
+ */
+export function whereClause(
+  p: SqlParams,
+  f: Filters,
+  alias: string,
+  time?: { column: string; from: Date; to: Date },
+): string {
+  const project = p.add(f.projectId);
+  const parts = [`${alias}.project_id = ${project}`];
+  if (time) {
+    parts.push(`${alias}.${time.column} >= ${p.add(time.from)}`, `${alias}.${time.column} < ${p.add(time.to)}`);
+  }
+  if (f.metrics) parts.push(`${alias}.name = ANY(${p.add(f.metrics)}::text[])`);
+  if (f.device !== undefined) parts.push(`${alias}.device_type = ${p.add(f.device)}`);
+  if (f.browser !== undefined) parts.push(`${alias}.browser = ${p.add(f.browser)}`);
+  if (f.country !== undefined) parts.push(`${alias}.country = ${p.add(f.country)}`);
+  if (f.page !== undefined) {
+    parts.push(
+      `${alias}.page_id IN (SELECT pg.id FROM pages pg JOIN websites ws ON ws.id = pg.website_id
+        WHERE ws.project_id = ${project} AND pg.path = ${p.add(f.page)})`,
+    );
+  }
+  return parts.join(' AND ');
+}

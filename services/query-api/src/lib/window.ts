@@ -1,0 +1,174 @@
+/**
+ * The time window of a request and how it is answered: short windows read the hypertable
+ * (exact `percentile_cont`), longer ones sum histogram bins from the rollups, cut into
+ * segments so that every rollup bucket read lies wholly inside the window.
+ */
+import type { Interval, Range, Source } from '@rum/shared/contract';
+import { badParameter } from './api-error.ts';
+import type { SegmentSource } from './sql-identifiers.ts';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+export const RANGE_MS: Readonly<Record<Range, number>> = {
+  '1h': HOUR_MS,
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '28d': 28 * DAY_MS,
+  '30d': 30 * DAY_MS,
+  '90d': 90 * DAY_MS,
+};
+
+export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
+  '1m': MINUTE_MS,
+  '5m': 5 * MINUTE_MS,
+  '15m': 15 * MINUTE_MS,
+  '1h': HOUR_MS,
+  '6h': 6 * HOUR_MS,
+  '1d': DAY_MS,
+};
+
+/** Windows up to this long are answered from raw rows with exact percentiles. */
+export const RAW_WINDOW_MAX_MS = DAY_MS;
+/** Longest window a from/to pair may span (raw rows are kept 13 months). */
+export const MAX_WINDOW_MS = 400 * DAY_MS;
+/** A time series has at most this many points. */
+export const MAX_POINTS = 3000;
+/** The window used when a request names neither `range` nor `from`/`to`. */
+export const DEFAULT_RANGE: Range = '24h';
+
+export interface TimeWindow {
+  from: Date;
+  to: Date;
+  source: Source;
+  /** Set when the window came from `range`: the cache key names the range, not the instants. */
+  range?: Range;
+}
+
+export interface WindowQuery {
+  range?: Range;
+  from?: string;
+  to?: string;
+}
+
+function floorTo(ms: number, step: number): number {
+  return Math.floor(ms / step) * step;
+}
+
+function ceilTo(ms: number, step: number): number {
+  return Math.ceil(ms / step) * step;
+}
+
+function parseInstant(name: 'from' | 'to', value: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw badParameter(name, 'must be an ISO 8601 date-time');
+  return ms;
+}
+
+/**
+ * `range` (and `from` alone) ends at the next whole minute, so requests within a minute ask
+ * the same question. The source is raw for windows of at most 24 h.
+ */
+export function resolveWindow(query: WindowQuery, now: number = Date.now()): TimeWindow {
+  const { range, from, to } = query;
+  if (range !== undefined && (from !== undefined || to !== undefined)) {
+    throw badParameter('range', 'cannot be combined with from/to');
+  }
+  if (from === undefined && to !== undefined) throw badParameter('from', 'is required when to is given');
+  if (from === undefined) {
+    const r = range ?? DEFAULT_RANGE;
+    const end = ceilTo(now, MINUTE_MS);
+    return window(end - RANGE_MS[r], end, r);
+  }
+  const start = parseInstant('from', from);
+  const end = to === undefined ? ceilTo(now, MINUTE_MS) : parseInstant('to', to);
+  if (start >= end) throw badParameter('from', 'must be earlier than to');
+  if (end - start > MAX_WINDOW_MS) throw badParameter('from', 'must be at most 400 days before to');
+  return window(start, end);
+}
+
+function window(from: number, to: number, range?: Range): TimeWindow {
+  const source = to - from <= RAW_WINDOW_MAX_MS ? 'raw' : 'rollup';
+  return { from: new Date(from), to: new Date(to), source, ...(range ? { range } : {}) };
+}
+
+export interface Segment {
+  source: SegmentSource;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * Cuts a window into slices each answered by the coarsest relation whose buckets fit in it:
+ * raw rows for the partial hours at both ends, the hourly rollup for the partial days, the
+ * daily rollup for whole days. `coarsest` limits the granularity (a 6 h time series cannot
+ * read daily rows). A raw window is a single raw segment.
+ */
+export function segments(w: TimeWindow, coarsest: SegmentSource = 'daily'): Segment[] {
+  const from = w.from.getTime();
+  const to = w.to.getTime();
+  if (w.source === 'raw' || coarsest === 'raw') return [{ source: 'raw', from: w.from, to: w.to }];
+  const cuts: Array<[SegmentSource, number, number]> = [];
+  const hourStart = ceilTo(from, HOUR_MS);
+  const hourEnd = floorTo(to, HOUR_MS);
+  if (hourStart >= hourEnd) return [{ source: 'raw', from: w.from, to: w.to }];
+  const dayStart = ceilTo(hourStart, DAY_MS);
+  const dayEnd = floorTo(hourEnd, DAY_MS);
+  cuts.push(['raw', from, hourStart]);
+  if (coarsest === 'daily' && dayStart < dayEnd) {
+    cuts.push(['hourly', hourStart, dayStart], ['daily', dayStart, dayEnd], ['hourly', dayEnd, hourEnd]);
+  } else {
+    cuts.push(['hourly', hourStart, hourEnd]);
+  }
+  cuts.push(['raw', hourEnd, to]);
+  return cuts
+    .filter(([, a, b]) => a < b)
+    .map(([source, a, b]) => ({ source, from: new Date(a), to: new Date(b) }));
+}
+
+/** The coarsest relation whose buckets nest inside buckets of `interval`. */
+export function coarsestFor(interval: Interval): SegmentSource {
+  const ms = INTERVAL_MS[interval];
+  if (ms % DAY_MS === 0) return 'daily';
+  if (ms % HOUR_MS === 0) return 'hourly';
+  return 'raw';
+}
+
+/** TimescaleDB's default `time_bucket` origin for timestamptz: Monday 2000-01-03 00:00 UTC. */
+const TIME_BUCKET_ORIGIN = Date.UTC(2000, 0, 3);
+
+/** Start of the `time_bucket(interval, t)` bucket holding `t`. */
+export function bucketStart(ms: number, interval: Interval): number {
+  const step = INTERVAL_MS[interval];
+  return TIME_BUCKET_ORIGIN + floorTo(ms - TIME_BUCKET_ORIGIN, step);
+}
+
+/** Start of every bucket that overlaps the window, oldest first. */
+export function bucketStarts(w: TimeWindow, interval: Interval): number[] {
+  const step = INTERVAL_MS[interval];
+  const starts: number[] = [];
+  for (let t = bucketStart(w.from.getTime(), interval); t < w.to.getTime(); t += step) starts.push(t);
+  return starts;
+}
+
+/** The interval a time series uses when none is asked for: 60 to 170 points. */
+export function defaultInterval(w: TimeWindow): Interval {
+  const span = w.to.getTime() - w.from.getTime();
+  if (span <= HOUR_MS) return '1m';
+  if (span <= DAY_MS) return '15m';
+  if (span <= 7 * DAY_MS) return '1h';
+  if (span <= 30 * DAY_MS) return '6h';
+  return '1d';
+}
+
+/** Rejects an interval the window cannot be answered at. */
+export function checkInterval(w: TimeWindow, interval: Interval): void {
+  if (w.source === 'rollup' && coarsestFor(interval) === 'raw') {
+    throw badParameter('interval', 'must be 1h or longer for windows longer than 24h');
+  }
+  const points = Math.ceil((w.to.getTime() - w.from.getTime()) / INTERVAL_MS[interval]);
+  if (points > MAX_POINTS) {
+    throw badParameter('interval', `too fine for this window (${points} points, at most ${MAX_POINTS})`);
+  }
+}

@@ -1,0 +1,27 @@
+import type { BreakdownDimension, BreakdownRow, MetricName } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import type { Filters } from '../lib/filters.ts';
+import { BREAKDOWN_COLUMNS } from '../lib/sql-identifiers.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { groupStats, toGroupStats } from './group-stats.ts';
+
+/** p75, count and shares of `metric` per value of one dimension, most samples first. */
+export async function queryBreakdown(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; metric: MetricName; by: BreakdownDimension; limit: number },
+): Promise<BreakdownRow[]> {
+  const rows = await groupStats<string>(
+    db,
+    {
+      filters: { ...q.filters, metrics: [q.metric] },
+      window: q.window,
+      groupBy: { column: BREAKDOWN_COLUMNS[q.by] },
+      percentiles: [0.75],
+    },
+    () => q.metric,
+  );
+  return rows
+    .map((r) => ({ value: r.key, ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }) }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+    .slice(0, q.limit);
+}

@@ -1,0 +1,41 @@
+import { binEdges, type HistogramBucket, type MetricName } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import type { Filters } from '../lib/filters.ts';
+import { SqlParams } from '../lib/sql-params.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { binCountsSql } from './group-stats.ts';
+
+/**
+ * Fine histogram bins (ratio 1.02) merged this many at a time into display buckets
+ * (ratio 1.02^10, about 22% wide): 30 to 40 bars for a metric's usual spread.
+ */
+export const BINS_PER_BUCKET = 10;
+
+/**
+ * Sample counts of `metric` in log-spaced buckets, from the lowest to the highest non-empty
+ * one; empty buckets in between are kept so the bars are contiguous.
+ */
+export async function queryHistogram(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; metric: MetricName },
+): Promise<HistogramBucket[]> {
+  const p = new SqlParams();
+  const source = binCountsSql(p, { ...q.filters, metrics: [q.metric] }, q.window, undefined);
+  const { rows } = await db.query<{ bucket: number; count: number }>(
+    `SELECT bin / ${BINS_PER_BUCKET} AS bucket, sum(n)::bigint AS count FROM (${source}) src GROUP BY 1 ORDER BY 1`,
+    p.values,
+  );
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (!first || !last) return [];
+  const counts = new Map(rows.map((r) => [r.bucket, r.count]));
+  const buckets: HistogramBucket[] = [];
+  for (let b = first.bucket; b <= last.bucket; b++) {
+    buckets.push({
+      from: binEdges(q.metric, b * BINS_PER_BUCKET).from,
+      to: binEdges(q.metric, (b + 1) * BINS_PER_BUCKET - 1).to,
+      count: counts.get(b) ?? 0,
+    });
+  }
+  return buckets;
+}

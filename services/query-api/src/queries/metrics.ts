@@ -1,0 +1,24 @@
+import type { MetricRow } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import { whereClause, type Filters } from '../lib/filters.ts';
+import { SqlParams } from '../lib/sql-params.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { METRIC_ROW_COLUMNS, toMetricRow, type MetricDbRow } from './rows.ts';
+
+/** Raw metric rows in the window, newest first. */
+export async function queryMetrics(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; limit: number },
+): Promise<MetricRow[]> {
+  const p = new SqlParams();
+  const where = whereClause(p, q.filters, 'm', { column: 'time', from: q.window.from, to: q.window.to });
+  const { rows } = await db.query<MetricDbRow>(
+    `SELECT ${METRIC_ROW_COLUMNS}
+     FROM metrics m JOIN pages p ON p.id = m.page_id JOIN websites w ON w.id = m.website_id
+     WHERE ${where}
+     ORDER BY m.time DESC, m.name
+     LIMIT ${p.add(q.limit)}`,
+    p.values,
+  );
+  return rows.map(toMetricRow);
+}

@@ -1,0 +1,40 @@
+import type { MetricName, PageStats } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import type { Filters } from '../lib/filters.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { groupStats, toGroupStats } from './group-stats.ts';
+
+interface PageLabel {
+  id: number;
+  domain: string;
+  path: string;
+}
+
+/** p75, count and shares of `metric` for every page with samples in the window (unsorted). */
+export async function pageStats(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; metric: MetricName },
+): Promise<PageStats[]> {
+  const rows = await groupStats<number>(
+    db,
+    { filters: { ...q.filters, metrics: [q.metric] }, window: q.window, groupBy: { column: 'page' }, percentiles: [0.75] },
+    () => q.metric,
+  );
+  if (rows.length === 0) return [];
+  const { rows: labels } = await db.query<PageLabel>(
+    `SELECT p.id, w.domain, p.path FROM pages p JOIN websites w ON w.id = p.website_id
+     WHERE w.project_id = $1 AND p.id = ANY($2::int[])`,
+    [q.filters.projectId, rows.map((r) => r.key)],
+  );
+  const byId = new Map(labels.map((l) => [l.id, l]));
+  return rows.flatMap((r) => {
+    const label = byId.get(r.key);
+    if (!label) return [];
+    return [{ domain: label.domain, path: label.path, ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }) }];
+  });
+}
+
+/** Stable order for equal keys: by domain, then path. */
+export function byLabel(a: PageStats, b: PageStats): number {
+  return a.domain.localeCompare(b.domain) || a.path.localeCompare(b.path);
+}

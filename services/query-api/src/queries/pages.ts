@@ -1,0 +1,14 @@
+import type { MetricName, PageStats } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import type { Filters } from '../lib/filters.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { byLabel, pageStats } from './page-stats.ts';
+
+/** The `limit` pages with the most samples of `metric`, most first. */
+export async function queryPages(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; metric: MetricName; limit: number },
+): Promise<PageStats[]> {
+  const pages = await pageStats(db, q);
+  return pages.sort((a, b) => b.count - a.count || byLabel(a, b)).slice(0, q.limit);
+}

@@ -1,0 +1,20 @@
+import type { MetricName, PageStats } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import type { Filters } from '../lib/filters.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { byLabel, pageStats } from './page-stats.ts';
+
+/**
+ * The `limit` slowest pages by p75 of `metric`, slowest first, among pages with at least
+ * `minSamples` samples (a p75 of three visits says little).
+ */
+export async function querySlowPages(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; metric: MetricName; minSamples: number; limit: number },
+): Promise<PageStats[]> {
+  const pages = await pageStats(db, q);
+  return pages
+    .filter((p) => p.count >= q.minSamples)
+    .sort((a, b) => (b.p75 ?? 0) - (a.p75 ?? 0) || b.count - a.count || byLabel(a, b))
+    .slice(0, q.limit);
+}

@@ -1,0 +1,31 @@
+import type { Interval, MetricName, Percentile, TimeseriesPoint } from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+import type { Filters } from '../lib/filters.ts';
+import { bucketStarts, coarsestFor, type TimeWindow } from '../lib/window.ts';
+import { groupStats } from './group-stats.ts';
+
+/**
+ * One point per `time_bucket(interval)` bucket overlapping the window, oldest first. Buckets
+ * without samples are present with `value: null, count: 0`, so a chart shows the gap.
+ */
+export async function queryTimeseries(
+  db: Pool,
+  q: { filters: Filters; window: TimeWindow; metric: MetricName; percentile: Percentile; interval: Interval },
+): Promise<TimeseriesPoint[]> {
+  const rows = await groupStats<Date>(
+    db,
+    {
+      filters: { ...q.filters, metrics: [q.metric] },
+      window: q.window,
+      groupBy: { interval: q.interval },
+      percentiles: [q.percentile / 100],
+      coarsest: coarsestFor(q.interval),
+    },
+    () => q.metric,
+  );
+  const byStart = new Map(rows.map((r) => [r.key.getTime(), r]));
+  return bucketStarts(q.window, q.interval).map((start) => {
+    const row = byStart.get(start);
+    return { time: new Date(start).toISOString(), value: row?.values[0] ?? null, count: row?.count ?? 0 };
+  });
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { QueryFilters, Window } from '@rum/shared/contract';
+import { cacheKey, type CacheParams } from '../../lib/cache-key.ts';
+import type { Filters } from '../../lib/filters.ts';
+import { cacheParamsOf, filtersOf, windowBody } from '../../lib/request-query.ts';
+import { resolveWindow, type TimeWindow } from '../../lib/window.ts';
+import type { CachedOperation } from '../../plugins/cache.ts';
+import { errorResponses } from '../../schemas/responses.ts';
+
+export interface AnswerContext<Q> {
+  query: Q;
+  window: TimeWindow;
+  filters: Filters;
+  /** The `Window` part of the response. */
+  windowBody: Window;
+}
+
+export interface CachedRouteSpec<Q extends QueryFilters, R extends object> {
+  operation: CachedOperation;
+  summary: string;
+  querystring: object;
+  response: object;
+  /** Defaults resolved from the window (and checked: may throw a 400); they join the cache key. */
+  resolve?: (query: Q, window: TimeWindow) => CacheParams;
+  answer: (ctx: AnswerContext<Q>) => Promise<R>;
+}
+
+/**
+ * GET /<operation> of a project: window from the query, cache key from the validated query,
+ * answer from the cache or computed by `answer` and stored.
+ */
+export function cachedRoute<Q extends QueryFilters, R extends object>(
+  app: FastifyInstance,
+  spec: CachedRouteSpec<Q, R>,
+): void {
+  app.get<{ Querystring: Q }>(
+    `/${spec.operation}`,
+    {
+      schema: {
+        summary: spec.summary,
+        querystring: spec.querystring,
+        response: { 200: spec.response, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as Q;
+      const window = resolveWindow(query);
+      const extra = spec.resolve?.(query, window) ?? {};
+      const key = cacheKey(request.project.slug, spec.operation, cacheParamsOf(window, query, extra));
+      const filters = filtersOf(request.project.id, query);
+      return app.cache.respond(reply, spec.operation, key, () =>
+        spec.answer({ query, window, filters, windowBody: windowBody(window) }),
+      );
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { THRESHOLDS, type HistogramResponse } from '@rum/shared/contract';
+import type { MetricQuery } from '../../lib/request-query.ts';
+import { queryHistogram } from '../../queries/histogram.ts';
+import { histogramQuery } from '../../schemas/query-strings.ts';
+import { histogramResponse } from '../../schemas/responses.ts';
+import { cachedRoute } from './cached-route.ts';
+
+const histogram: FastifyPluginAsync = async (app) => {
+  cachedRoute<MetricQuery, HistogramResponse>(app, {
+    operation: 'histogram',
+    summary: 'Distribution of a metric in log-spaced buckets, with its good / poor thresholds',
+    querystring: histogramQuery,
+    response: histogramResponse,
+    answer: async ({ query: { metric }, window, filters, windowBody }) => ({
+      ...windowBody,
+      metric,
+      thresholds: { ...THRESHOLDS[metric] },
+      buckets: await queryHistogram(app.db, { filters, window, metric }),
+    }),
+  });
+};
+
+export default histogram;

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Percentile, TimeseriesQuery, TimeseriesResponse } from '@rum/shared/contract';
+import type { MetricQuery } from '../../lib/request-query.ts';
+import { checkInterval, defaultInterval } from '../../lib/window.ts';
+import { queryTimeseries } from '../../queries/timeseries.ts';
+import { timeseriesQuery } from '../../schemas/query-strings.ts';
+import { timeseriesResponse } from '../../schemas/responses.ts';
+import { cachedRoute } from './cached-route.ts';
+
+type Query = TimeseriesQuery & MetricQuery & { percentile: Percentile };
+
+const timeseries: FastifyPluginAsync = async (app) => {
+  cachedRoute<Query, TimeseriesResponse>(app, {
+    operation: 'timeseries',
+    summary: 'A percentile of one metric per time_bucket() bucket; empty buckets have value null and count 0',
+    querystring: timeseriesQuery,
+    response: timeseriesResponse,
+    resolve: (query, window) => {
+      const interval = query.interval ?? defaultInterval(window);
+      checkInterval(window, interval);
+      return { interval };
+    },
+    answer: async ({ query, window, filters, windowBody }) => {
+      const interval = query.interval ?? defaultInterval(window);
+      const { metric, percentile } = query;
+      return {
+        ...windowBody,
+        metric,
+        percentile,
+        interval,
+        points: await queryTimeseries(app.db, { filters, window, metric, percentile, interval }),
+      };
+    },
+  });
+};
+
+export default timeseries;
