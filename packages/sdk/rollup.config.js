@@ -1,0 +1,81 @@
+// @ts-check
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+/** Compiles our sources and the shared contract (whose small constants get inlined). */
+const ts = (declarations = false) =>
+  typescript({
+    tsconfig: './tsconfig.build.json',
+    include: ['src/**/*.ts', '../shared/src/**/*.ts'],
+    filterRoot: '.',
+    noEmitOnError: true,
+    declaration: declarations,
+    ...(declarations ? { declarationDir: 'dist/esm/types' } : { outDir: undefined, rootDir: undefined }),
+  });
+
+/**
+ * web-vitals v6 ships experimental soft-navigation support, on only with the
+ * `reportSoftNavs` option, which the script-tag builds never pass. Its switch,
+ * `checkSoftNavsEnabled`, is therefore always false for us; saying so at build time lets
+ * terser drop that dead code (about 250 bytes gzipped). Fails the build if a web-vitals
+ * upgrade moves the switch, rather than silently shipping a bigger bundle.
+ */
+function withoutSoftNavs() {
+  let stubbed = false;
+  return {
+    name: 'without-soft-navs',
+    load(/** @type {string} */ id) {
+      if (!id.endsWith('/web-vitals/dist/modules/lib/softNavs.js')) return null;
+      stubbed = true;
+      return 'export const checkSoftNavsEnabled = () => false; export const storeSoftNavEntry = () => {};';
+    },
+    buildEnd() {
+      if (!stubbed) this.error('web-vitals/dist/modules/lib/softNavs.js was not bundled: update withoutSoftNavs()');
+    },
+  };
+}
+
+/**
+ * Makes the emitted `.d.ts` files work for npm users: `@rum/shared` is a private workspace,
+ * so its contract types ship inside our package (types/shared) and are imported relatively;
+ * `.ts` specifiers (fine inside the repo) become `.js`.
+ */
+function publishableTypes() {
+  return {
+    name: 'publishable-types',
+    generateBundle(/** @type {unknown} */ _options, /** @type {Record<string, any>} */ bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type != 'asset' || !file.fileName.endsWith('.d.ts')) continue;
+        const depth = file.fileName.split('/').length - 2; // folders below types/
+        file.source = String(file.source)
+          .replaceAll("'@rum/shared/contract'", `'${'../'.repeat(depth)}shared/src/contract.js'`)
+          .replace(/(from '\.{1,2}\/[^']*)\.ts'/g, "$1.js'");
+      }
+    },
+  };
+}
+
+const iife = (/** @type {string} */ input, /** @type {string} */ file) => ({
+  input,
+  output: { file, format: /** @type {const} */ ('iife'), sourcemap: /** @type {const} */ ('hidden') },
+  plugins: [
+    withoutSoftNavs(),
+    resolve({ extensions: ['.ts', '.js'] }),
+    ts(),
+    // web-vitals marks its private members with a leading underscore for this mangling.
+    terser({ ecma: 2020, compress: { passes: 3 }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } }),
+  ],
+});
+
+export default [
+  {
+    input: { index: 'src/index.ts' },
+    // web-vitals stays a dependency of the npm package: the app's bundler resolves and dedupes it.
+    external: [/^web-vitals/],
+    output: { dir: 'dist/esm', format: 'es', sourcemap: true },
+    plugins: [resolve({ extensions: ['.ts', '.js'] }), ts(true), publishableTypes()],
+  },
+  iife('src/script.ts', 'dist/rum.js'),
+  iife('src/script.attribution.ts', 'dist/rum.attribution.js'),
+];
