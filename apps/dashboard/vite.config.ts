@@ -1,19 +1,15 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { loadConfig } from '@rum/shared';
 
 /**
  * The dev server listens on `DASHBOARD_PORT` (config.dashboardPort). The config is loaded
- * only when serving: a production build needs no environment, the static files are served
- * by nginx (see Dockerfile).
+ * only when serving: a production build needs no environment (nginx serves the static
+ * files, see the Dockerfile). `--configLoader runner` (in the scripts) lets this file import
+ * the shared workspace's TypeScript sources.
  */
-export default defineConfig(async ({ command }) => {
-  const server =
-    command === 'serve'
-      ? await import('@rum/shared').then(({ loadConfig }) => {
-          const config = loadConfig();
-          return { port: config.dashboardPort, strictPort: true };
-        })
-      : undefined;
+export default defineConfig(({ command }) => {
+  const server = command === 'serve' ? { port: loadConfig().dashboardPort, strictPort: true } : undefined;
   return {
     plugins: [react()],
     server,

@@ -3,6 +3,8 @@ import { USAGE, UsageError } from './usage.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { projectCommand } from './commands/project.ts';
 import { dbCommand } from './commands/db.ts';
+import { startCommand } from './commands/start.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -16,6 +18,10 @@ async function run(): Promise<void> {
       return projectCommand(config, args);
     case 'db':
       return dbCommand(config);
+    case 'start':
+      return startCommand(config, args);
+    case 'simulate':
+      return simulateCommand(config, args);
     case undefined:
     case 'help':
     case '--help':

@@ -15,6 +15,8 @@ export interface Config {
   queryPort: number;
   wsPort: number;
   dashboardPort: number;
+  /** Port of the demo page `rum start` serves (it loads the SDK's script-tag build). */
+  demoPort: number;
   logLevel: string;
   workerConcurrency: number;
   /** Folder of the embedded database and of dev-only generated secrets. */
@@ -37,6 +39,7 @@ const schema = Joi.object({
   QUERY_PORT: port.default(4001),
   WS_PORT: port.default(4500),
   DASHBOARD_PORT: port.default(5173),
+  DEMO_PORT: port.default(5174),
   LOG_LEVEL: Joi.string()
     .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
     .default('info'),
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryPort: value.QUERY_PORT,
     wsPort: value.WS_PORT,
     dashboardPort: value.DASHBOARD_PORT,
+    demoPort: value.DEMO_PORT,
     logLevel: value.LOG_LEVEL,
     workerConcurrency: value.WORKER_CONCURRENCY,
     dataDir,
