@@ -1,0 +1,336 @@
+/**
+ * Every aggregate the API answers equals an exact computation over the generated data set:
+ * exactly for raw windows (percentile_cont), within 2% for rollup windows (summed bins).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import {
+  connectTestRedis,
+  createTestProject,
+  startTestDatabase,
+  TEST_JWT_SECRET,
+  type TestDatabase,
+  type TestProject,
+} from '@rum/cli/test-support';
+import {
+  METRIC_NAMES,
+  type BreakdownResponse,
+  type ErrorsResponse,
+  type HistogramResponse,
+  type MetricName,
+  type MetricsResponse,
+  type PagesResponse,
+  type SessionResponse,
+  type SummaryResponse,
+  type TimeseriesResponse,
+} from '@rum/shared/contract';
+import type { Redis } from '@rum/shared';
+import { buildApp } from '../src/app.ts';
+import { BINS_PER_BUCKET } from '../src/queries/histogram.ts';
+import {
+  DAY_MS,
+  HOUR_MS,
+  binOf,
+  createPages,
+  exactShares,
+  generateDataSet,
+  groupBy,
+  inWindow,
+  insertDataSet,
+  percentileCont,
+  type DataSet,
+  type Event,
+} from './fixture.ts';
+
+let db: TestDatabase;
+let redis: Redis;
+let app: FastifyInstance;
+let project: TestProject;
+let data: DataSet;
+
+before(async () => {
+  db = await startTestDatabase();
+  redis = connectTestRedis();
+  project = await createTestProject(db.pool, redis);
+  const pages = await createPages(db.pool, project.id);
+  data = generateDataSet(pages, Date.now());
+  await insertDataSet(db.pool, project.id, data);
+  app = await buildApp({ pool: db.pool, config: { jwtSecret: TEST_JWT_SECRET, logLevel: 'warn' } });
+  await app.ready();
+});
+
+after(async () => {
+  await app?.close();
+  redis?.disconnect();
+  await db?.stop();
+});
+
+async function get<T>(path: string): Promise<T> {
+  const res = await app.inject({
+    url: `/v1/projects/${project.project}/${path}`,
+    headers: { authorization: `Bearer ${project.readToken}` },
+  });
+  assert.equal(res.statusCode, 200, `${path}: ${res.body}`);
+  return res.json() as T;
+}
+
+const values = (events: readonly Event[]) => events.map((e) => e.value);
+const ofMetric = (events: readonly Event[], name: MetricName) => events.filter((e) => e.name === name);
+
+function assertClose(actual: number | null, expected: number | null, relative: number, label: string): void {
+  if (expected === null || actual === null) {
+    assert.equal(actual, expected, label);
+    return;
+  }
+  const tolerance = Math.max(Math.abs(expected) * relative, 1e-9);
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: ${actual} vs exact ${expected} (tolerance ${tolerance})`);
+}
+
+function assertShares(actual: { good: number; needsImprovement: number; poor: number }, name: MetricName, vs: number[], label: string) {
+  const expected = exactShares(name, vs);
+  assertClose(actual.good, expected.good, 1e-12, `${label} good`);
+  assertClose(actual.needsImprovement, expected.needsImprovement, 1e-12, `${label} needs-improvement`);
+  assertClose(actual.poor, expected.poor, 1e-12, `${label} poor`);
+}
+
+/** Summary answer vs exact numbers over the same window; `tolerance` 0 for raw (exact up to float rounding). */
+function checkSummary(body: SummaryResponse, events: Event[], tolerance: number) {
+  assert.deepEqual(body.metrics.map((m) => m.metric), [...METRIC_NAMES]);
+  for (const m of body.metrics) {
+    const vs = values(ofMetric(events, m.metric));
+    assert.ok(vs.length > 20, `the data set has ${m.metric} samples in the window`);
+    assert.equal(m.count, vs.length, `${m.metric} count`);
+    assertClose(m.p50, percentileCont(vs, 0.5), tolerance, `${m.metric} p50`);
+    assertClose(m.p75, percentileCont(vs, 0.75), tolerance, `${m.metric} p75`);
+    assertClose(m.p95, percentileCont(vs, 0.95), tolerance, `${m.metric} p95`);
+    assertShares(m.shares, m.metric, vs, m.metric);
+  }
+}
+
+describe('summary', () => {
+  test('24h: exact percentile_cont, counts and shares from raw rows', async () => {
+    const body = await get<SummaryResponse>('summary?range=24h');
+    assert.equal(body.source, 'raw');
+    assert.equal(Date.parse(body.to) - Date.parse(body.from), DAY_MS);
+    checkSummary(body, inWindow(data.events, body), 1e-12);
+    const lcp = body.metrics.find((m) => m.metric === 'LCP')!;
+    assert.equal(lcp.rating, lcp.p75! <= 2500 ? 'good' : lcp.p75! > 4000 ? 'poor' : 'needs-improvement');
+  });
+
+  test('7d: rollup percentiles within 2%, exact counts and shares', async () => {
+    const body = await get<SummaryResponse>('summary?range=7d');
+    assert.equal(body.source, 'rollup');
+    const events = inWindow(data.events, body);
+    assert.equal(events.length, data.events.length, 'the whole data set is in the last 7 days');
+    checkSummary(body, events, 0.02);
+  });
+
+  test('30d reads the daily rollup and agrees with the exact numbers', async () => {
+    checkSummary(await get<SummaryResponse>('summary?range=30d'), data.events, 0.02);
+  });
+
+  test('from/to over 3 days with ragged edges: raw, hourly and daily segments add up exactly', async () => {
+    const now = Date.now();
+    const from = new Date(now - 3 * DAY_MS - 17 * 60_000 - 23_456).toISOString();
+    const to = new Date(now - 2 * HOUR_MS - 5 * 60_000 - 789).toISOString();
+    const body = await get<SummaryResponse>(`summary?from=${from}&to=${to}`);
+    assert.equal(body.source, 'rollup');
+    assert.equal(body.from, from);
+    assert.equal(body.to, to);
+    checkSummary(body, inWindow(data.events, body), 0.02);
+  });
+
+  test('filters by page, device, browser and country', async () => {
+    const body = await get<SummaryResponse>('summary?range=7d&metric=LCP&page=/checkout&device=mobile');
+    assert.deepEqual(body.metrics.map((m) => m.metric), ['LCP']);
+    const events = data.events.filter((e) => e.name === 'LCP' && e.path === '/checkout' && e.device === 'mobile');
+    assert.equal(body.metrics[0]!.count, events.length);
+    assertClose(body.metrics[0]!.p75, percentileCont(values(events), 0.75), 0.02, 'filtered p75');
+
+    const raw = await get<SummaryResponse>('summary?range=24h&metric=INP&browser=Safari&country=DE');
+    const rawEvents = inWindow(data.events, raw).filter((e) => e.name === 'INP' && e.browser === 'Safari' && e.country === 'DE');
+    assert.equal(raw.metrics[0]!.count, rawEvents.length);
+    assertClose(raw.metrics[0]!.p75, percentileCont(values(rawEvents), 0.75), 1e-12, 'filtered raw p75');
+  });
+
+  test('an empty selection has count 0 and null percentiles', async () => {
+    const body = await get<SummaryResponse>('summary?range=24h&metric=CLS&country=ZZ');
+    assert.deepEqual(body.metrics, [
+      { metric: 'CLS', count: 0, p50: null, p75: null, p95: null, rating: null, shares: { good: 0, needsImprovement: 0, poor: 0 } },
+    ]);
+  });
+});
+
+describe('timeseries', () => {
+  test('24h by 1h: buckets on time_bucket boundaries, exact percentile per bucket', async () => {
+    const body = await get<TimeseriesResponse>('timeseries?range=24h&metric=LCP&interval=1h&percentile=95');
+    assert.equal(body.source, 'raw');
+    assert.equal(body.interval, '1h');
+    assert.equal(body.percentile, 95);
+    const from = Date.parse(body.from);
+    const to = Date.parse(body.to);
+    const first = Math.floor(from / HOUR_MS) * HOUR_MS;
+    assert.deepEqual(
+      body.points.map((p) => Date.parse(p.time)),
+      Array.from({ length: Math.ceil((to - first) / HOUR_MS) }, (_, i) => first + i * HOUR_MS),
+    );
+    const lcp = ofMetric(inWindow(data.events, body), 'LCP');
+    for (const point of body.points) {
+      const start = Date.parse(point.time);
+      const inBucket = values(lcp.filter((e) => e.time >= start && e.time < start + HOUR_MS));
+      assert.equal(point.count, inBucket.length, `count of ${point.time}`);
+      assertClose(point.value, percentileCont(inBucket, 0.95), 1e-12, `p95 of ${point.time}`);
+    }
+    assert.equal(body.points.reduce((n, p) => n + p.count, 0), lcp.length);
+  });
+
+  test('7d by 1d from the rollups: exact counts per UTC day, values within 2%', async () => {
+    const body = await get<TimeseriesResponse>('timeseries?range=7d&metric=TTFB&interval=1d');
+    assert.equal(body.source, 'rollup');
+    const ttfb = ofMetric(inWindow(data.events, body), 'TTFB');
+    const days = groupBy(ttfb, (e) => Math.floor(e.time / DAY_MS) * DAY_MS);
+    assert.equal(body.points.length, 8, 'a 7-day window not aligned to midnight touches 8 UTC days');
+    for (const point of body.points) {
+      assert.equal(Date.parse(point.time) % DAY_MS, 0, 'buckets start at midnight UTC');
+      const vs = values(days.get(Date.parse(point.time)) ?? []);
+      assert.equal(point.count, vs.length, `count of ${point.time}`);
+      assertClose(point.value, percentileCont(vs, 0.75), 0.02, `p75 of ${point.time}`);
+    }
+  });
+
+  test('empty buckets are present with value null and count 0', async () => {
+    const body = await get<TimeseriesResponse>('timeseries?range=1h&metric=FID&interval=1m');
+    assert.equal(body.points.length, 60);
+    const fid = ofMetric(inWindow(data.events, body), 'FID');
+    const empty = body.points.filter((p) => p.count === 0);
+    assert.ok(empty.length >= 60 - fid.length);
+    for (const p of empty) assert.equal(p.value, null);
+  });
+});
+
+describe('pages, slow pages and breakdowns', () => {
+  test('pages: p75 and count per page, most samples first', async () => {
+    const body = await get<PagesResponse>('pages?range=24h&metric=LCP');
+    const lcp = ofMetric(inWindow(data.events, body), 'LCP');
+    const byPage = groupBy(lcp, (e) => `${e.domain}${e.path}`);
+    assert.equal(body.pages.length, byPage.size);
+    const counts = body.pages.map((p) => p.count);
+    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    for (const page of body.pages) {
+      const vs = values(byPage.get(`${page.domain}${page.path}`)!);
+      assert.equal(page.count, vs.length);
+      assertClose(page.p75, percentileCont(vs, 0.75), 1e-12, `${page.path} p75`);
+      assertShares(page.shares, 'LCP', vs, page.path);
+    }
+  });
+
+  test('slow pages: only pages with minSamples, highest p75 first (rollup)', async () => {
+    const byPage = groupBy(ofMetric(data.events, 'INP'), (e) => `${e.domain}${e.path}`);
+    // A threshold between the page counts, so that it keeps some pages and drops others.
+    const minSamples = [...byPage.values()].map((es) => es.length).sort((a, b) => a - b)[2]!;
+    const body = await get<PagesResponse>(`slow-pages?range=7d&metric=INP&minSamples=${minSamples}`);
+    const expected = [...byPage.entries()]
+      .filter(([, es]) => es.length >= minSamples)
+      .map(([key, es]) => ({ key, p75: percentileCont(values(es), 0.75)!, count: es.length }))
+      .sort((a, b) => b.p75 - a.p75);
+    assert.ok(expected.length >= 2 && expected.length < byPage.size, 'the threshold leaves some pages out');
+    assert.deepEqual(body.pages.map((p) => `${p.domain}${p.path}`), expected.map((e) => e.key));
+    body.pages.forEach((p, i) => {
+      assert.equal(p.count, expected[i]!.count);
+      assertClose(p.p75, expected[i]!.p75, 0.02, `${p.path} p75`);
+    });
+  });
+
+  for (const [by, field] of [
+    ['device', 'device'],
+    ['country', 'country'],
+    ['connection', 'connection'],
+  ] as const) {
+    test(`breakdown by ${by}`, async () => {
+      const body = await get<BreakdownResponse>(`breakdown?range=24h&metric=FCP&by=${by}`);
+      assert.equal(body.by, by);
+      const groups = groupBy(ofMetric(inWindow(data.events, body), 'FCP'), (e) => e[field]);
+      assert.deepEqual(new Set(body.rows.map((r) => r.value)), new Set(groups.keys()));
+      for (const row of body.rows) {
+        const vs = values(groups.get(row.value)!);
+        assert.equal(row.count, vs.length);
+        assertClose(row.p75, percentileCont(vs, 0.75), 1e-12, `${row.value} p75`);
+        assertShares(row.shares, 'FCP', vs, row.value);
+      }
+    });
+  }
+
+  test('breakdown by browser over 30 days (rollup)', async () => {
+    const body = await get<BreakdownResponse>('breakdown?range=30d&metric=CLS&by=browser');
+    const groups = groupBy(ofMetric(data.events, 'CLS'), (e) => e.browser);
+    assert.equal(body.rows.length, groups.size);
+    for (const row of body.rows) {
+      const vs = values(groups.get(row.value)!);
+      assert.equal(row.count, vs.length);
+      assertClose(row.p75, percentileCont(vs, 0.75), 0.02, `${row.value} p75`);
+      assertShares(row.shares, 'CLS', vs, row.value);
+    }
+  });
+});
+
+describe('histogram', () => {
+  for (const range of ['24h', '7d'] as const) {
+    test(`${range}: counts per log bucket equal the binned values`, async () => {
+      const body = await get<HistogramResponse>(`histogram?range=${range}&metric=LCP`);
+      assert.deepEqual(body.thresholds, { good: 2500, poor: 4000 });
+      const lcp = ofMetric(inWindow(data.events, body), 'LCP');
+      const expected = groupBy(lcp, (e) => Math.floor(binOf('LCP', e.value) / BINS_PER_BUCKET));
+      assert.equal(body.buckets.reduce((n, b) => n + b.count, 0), lcp.length);
+      for (const bucket of body.buckets) {
+        const inside = lcp.filter((e) => e.value >= bucket.from && e.value < bucket.to);
+        assert.equal(bucket.count, inside.length, `bucket [${bucket.from}, ${bucket.to})`);
+      }
+      assert.equal(body.buckets.filter((b) => b.count > 0).length, expected.size);
+      for (let i = 1; i < body.buckets.length; i++) {
+        assertClose(body.buckets[i]!.from, body.buckets[i - 1]!.to, 1e-9, 'buckets are contiguous');
+      }
+    });
+  }
+});
+
+describe('raw rows, errors and sessions', () => {
+  test('metrics: newest first, limited, filtered', async () => {
+    const body = await get<MetricsResponse>('metrics?range=7d&limit=25&metric=INP&device=desktop');
+    const expected = data.events
+      .filter((e) => e.name === 'INP' && e.device === 'desktop')
+      .sort((a, b) => b.time - a.time)
+      .slice(0, 25);
+    assert.deepEqual(
+      body.rows.map((r) => [Date.parse(r.time), r.value, r.path, r.sessionId, r.browser]),
+      expected.map((e) => [e.time, e.value, e.path, e.sessionId, e.browser]),
+    );
+    assert.deepEqual(body.rows[0]!.attribution, { element: 'img.hero' });
+  });
+
+  test('errors: grouped by fingerprint with counts, sessions, first/last seen and the latest stack', async () => {
+    const body = await get<ErrorsResponse>('errors?range=7d');
+    const groups = groupBy(data.errors, (e) => e.fingerprint);
+    assert.equal(body.errors.length, groups.size);
+    const counts = body.errors.map((e) => e.count);
+    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    for (const group of body.errors) {
+      const es = groups.get(group.fingerprint)!.sort((a, b) => a.time - b.time);
+      assert.equal(group.count, es.length);
+      assert.equal(group.sessions, new Set(es.map((e) => e.sessionId)).size);
+      assert.equal(Date.parse(group.firstSeen), es[0]!.time);
+      assert.equal(Date.parse(group.lastSeen), es.at(-1)!.time);
+      assert.equal(group.sampleStack, es.filter((e) => e.stack !== null).at(-1)!.stack);
+    }
+  });
+
+  test('sessions/:sid: every event of one session, oldest first', async () => {
+    const sid = data.errors[0]!.sessionId;
+    const body = await get<SessionResponse>(`sessions/${sid}`);
+    const metrics = data.events.filter((e) => e.sessionId === sid).sort((a, b) => a.time - b.time);
+    const errors = data.errors.filter((e) => e.sessionId === sid).sort((a, b) => a.time - b.time);
+    assert.equal(body.sessionId, sid);
+    assert.deepEqual(body.metrics.map((m) => [Date.parse(m.time), m.name, m.value]), metrics.map((e) => [e.time, e.name, e.value]));
+    assert.deepEqual(body.errors.map((e) => Date.parse(e.time)), errors.map((e) => e.time));
+  });
+});

@@ -1,0 +1,254 @@
+/**
+ * A generated data set with known values, inserted straight into the tables, and the exact
+ * reference computations the tests compare the API's answers with.
+ */
+import {
+  METRIC_NAMES,
+  THRESHOLDS,
+  binOf,
+  rate,
+  type MetricName,
+  type Rating,
+} from '@rum/shared/contract';
+import type { Pool } from '@rum/shared';
+
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+
+export interface Event {
+  time: number;
+  name: MetricName;
+  value: number;
+  rating: Rating;
+  sessionId: string;
+  domain: string;
+  path: string;
+  pageId: number;
+  websiteId: number;
+  device: string;
+  browser: string;
+  os: string;
+  country: string;
+  connection: string;
+}
+
+export interface JsError {
+  time: number;
+  sessionId: string;
+  fingerprint: string;
+  message: string;
+  stack: string | null;
+  pageId: number;
+  device: string;
+  browser: string;
+  country: string;
+}
+
+export interface DataSet {
+  events: Event[];
+  errors: JsError[];
+}
+
+/** mulberry32: a small seeded PRNG, so the data set (and any failure) is reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SITES = [
+  { domain: 'shop.example', paths: ['/', '/checkout', '/product/1', '/cart'] },
+  { domain: 'blog.example', paths: ['/', '/post/hello'] },
+];
+const DEVICES = ['mobile', 'desktop', 'tablet'];
+const BROWSERS: Array<[string, string]> = [
+  ['Chrome', 'Android'],
+  ['Safari', 'iOS'],
+  ['Firefox', 'Windows'],
+  ['Edge', 'Windows'],
+];
+const COUNTRIES = ['US', 'DE', 'FR', 'JP', 'BR'];
+const CONNECTIONS = ['4g', 'wifi', 'unknown'];
+/** Typical medians per metric; pages and devices scale them. */
+const MEDIANS: Record<MetricName, number> = { LCP: 2200, INP: 160, CLS: 0.06, FCP: 1500, TTFB: 600, FID: 40 };
+
+/**
+ * `count` events over the last `days` days (strictly increasing ages, so times are distinct),
+ * values log-normal around a per-page, per-device median, plus JS errors.
+ */
+export function generateDataSet(pages: Array<{ domain: string; path: string; pageId: number; websiteId: number }>, now: number, count = 6000, days = 5): DataSet {
+  const rand = prng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const spacing = (days * DAY_MS - 2 * 60_000) / count;
+  const events: Event[] = [];
+  for (let i = 0; i < count; i++) {
+    const time = now - 60_000 - Math.round(i * spacing + rand() * spacing * 0.9);
+    const page = pages[Math.floor(Math.pow(rand(), 1.5) * pages.length)]!;
+    const pageIndex = pages.indexOf(page);
+    const device = pick(DEVICES);
+    const [browser, os] = pick(BROWSERS);
+    const name = rand() < 0.05 ? 'FID' : pick(METRIC_NAMES.filter((n) => n !== 'FID'));
+    const median = MEDIANS[name] * (1 + 0.35 * pageIndex) * (device === 'mobile' ? 1.4 : 1);
+    let value = median * Math.exp(0.6 * gauss());
+    if (name === 'CLS') value = rand() < 0.3 ? 0 : Math.round(value * 10_000) / 10_000 + 0.001;
+    else value = Math.round(value * 10) / 10 + 1;
+    events.push({
+      time,
+      name,
+      value,
+      rating: rate(name, value),
+      sessionId: `s-${Math.floor(i / 4)}`,
+      domain: page.domain,
+      path: page.path,
+      pageId: page.pageId,
+      websiteId: page.websiteId,
+      device,
+      browser,
+      os,
+      country: pick(COUNTRIES),
+      connection: pick(CONNECTIONS),
+    });
+  }
+  const errors: JsError[] = [];
+  for (let i = 0; i < 300; i++) {
+    const kind = Math.floor(Math.pow(rand(), 2) * 3);
+    const page = pick(pages);
+    errors.push({
+      time: now - 60_000 - Math.round(rand() * days * DAY_MS),
+      sessionId: `s-${Math.floor(rand() * (count / 4))}`,
+      fingerprint: `fp-${kind}`,
+      message: `TypeError: thing ${kind} is undefined`,
+      stack: rand() < 0.2 ? null : `TypeError: thing ${kind}\n    at f${kind} (app.js:${10 + kind}:5)\n    at call${i}`,
+      pageId: page.pageId,
+      device: pick(DEVICES),
+      browser: pick(BROWSERS)[0],
+      country: pick(COUNTRIES),
+    });
+  }
+  return { events, errors };
+}
+
+/** Creates the sites and pages of the data set for a project; returns their ids. */
+export async function createPages(pool: Pool, projectId: number) {
+  const pages: Array<{ domain: string; path: string; pageId: number; websiteId: number }> = [];
+  for (const site of SITES) {
+    const { rows } = await pool.query<{ id: number }>(
+      'INSERT INTO websites (project_id, domain) VALUES ($1, $2) RETURNING id',
+      [projectId, site.domain],
+    );
+    const websiteId = rows[0]!.id;
+    for (const path of site.paths) {
+      const { rows: p } = await pool.query<{ id: number }>(
+        'INSERT INTO pages (website_id, path) VALUES ($1, $2) RETURNING id',
+        [websiteId, path],
+      );
+      pages.push({ domain: site.domain, path, pageId: p[0]!.id, websiteId });
+    }
+  }
+  return pages;
+}
+
+/** Inserts the data set with unnest (in chunks), then materialises both rollups. */
+export async function insertDataSet(pool: Pool, projectId: number, data: DataSet): Promise<void> {
+  const CHUNK = 2000;
+  for (let i = 0; i < data.events.length; i += CHUNK) {
+    const chunk = data.events.slice(i, i + CHUNK);
+    const col = <K extends keyof Event>(k: K) => chunk.map((e) => e[k]);
+    await pool.query(
+      `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, delta, rating,
+         navigation_type, device_type, browser, os, country, connection, attribution)
+       SELECT to_timestamp(t / 1000.0), $1, w, p, s, 'm-' || s || '-' || ord, n, v, v, r, 'navigate', d, b, o, c, cn,
+         jsonb_build_object('element', 'img.hero')
+       FROM unnest($2::float8[], $3::int[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+         WITH ORDINALITY AS u(t, w, p, s, n, v, r, d, b, o, c, cn, ord)`,
+      [
+        projectId,
+        col('time'),
+        col('websiteId'),
+        col('pageId'),
+        col('sessionId'),
+        col('name'),
+        col('value'),
+        col('rating'),
+        col('device'),
+        col('browser'),
+        col('os'),
+        col('country'),
+        col('connection'),
+      ],
+    );
+  }
+  const e = data.errors;
+  await pool.query(
+    `INSERT INTO js_errors (time, project_id, website_id, page_id, session_id, fingerprint, message, stack, source,
+       line, col, device_type, browser, os, country)
+     SELECT to_timestamp(t / 1000.0), $1, (SELECT website_id FROM pages WHERE id = p), p, s, f, m, st, 'app.js', 10, 5, d, b, 'any', c
+     FROM unnest($2::float8[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+       AS u(t, p, s, f, m, st, d, b, c)`,
+    [
+      projectId,
+      e.map((x) => x.time),
+      e.map((x) => x.pageId),
+      e.map((x) => x.sessionId),
+      e.map((x) => x.fingerprint),
+      e.map((x) => x.message),
+      e.map((x) => x.stack),
+      e.map((x) => x.device),
+      e.map((x) => x.browser),
+      e.map((x) => x.country),
+    ],
+  );
+  await refreshRollups(pool);
+}
+
+export async function refreshRollups(pool: Pool): Promise<void> {
+  await pool.query(`CALL refresh_continuous_aggregate('metrics_hourly', NULL, NULL)`);
+  await pool.query(`CALL refresh_continuous_aggregate('metrics_daily', NULL, NULL)`);
+}
+
+// ---- exact reference computations ------------------------------------------------------
+
+/** PostgreSQL's percentile_cont: linear interpolation between the order statistics at p x (n - 1). */
+export function percentileCont(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = p * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+export function inWindow(events: readonly Event[], w: { from: string; to: string }): Event[] {
+  const from = Date.parse(w.from);
+  const to = Date.parse(w.to);
+  return events.filter((e) => e.time >= from && e.time < to);
+}
+
+/** Shares with the thresholds as edges: good <= good edge, poor > poor edge. */
+export function exactShares(name: MetricName, values: readonly number[]) {
+  const n = values.length;
+  if (n === 0) return { good: 0, needsImprovement: 0, poor: 0 };
+  const good = values.filter((v) => v <= THRESHOLDS[name].good).length;
+  const poor = values.filter((v) => v > THRESHOLDS[name].poor).length;
+  return { good: good / n, needsImprovement: (n - good - poor) / n, poor: poor / n };
+}
+
+export function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const g = groups.get(k);
+    if (g) g.push(x);
+    else groups.set(k, [x]);
+  }
+  return groups;
+}
+
+export { binOf };
