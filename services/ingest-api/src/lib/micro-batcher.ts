@@ -1,0 +1,80 @@
+/**
+ * Combines items that arrive close together into one flush (one Bull job, one Redis round
+ * trip) and settles every item's promise with the outcome of the flush that carried it.
+ */
+export interface MicroBatcherOptions<T> {
+  /** Most items in one flush; 1 turns batching off. */
+  maxItems: number;
+  /** Longest the first item of a batch waits for company, in ms; 0 = until the end of this event-loop turn. */
+  maxWaitMs: number;
+  /** Stores a batch; the batch's items succeed when it resolves and fail with its error when it rejects. */
+  flush: (items: T[]) => Promise<void>;
+}
+
+interface Waiter<T> {
+  item: T;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class MicroBatcher<T> {
+  readonly #options: MicroBatcherOptions<T>;
+  #pending: Waiter<T>[] = [];
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: MicroBatcherOptions<T>) {
+    if (!Number.isInteger(options.maxItems) || options.maxItems < 1) throw new RangeError('maxItems must be an integer >= 1');
+    if (!(options.maxWaitMs >= 0)) throw new RangeError('maxWaitMs must be >= 0');
+    this.#options = options;
+  }
+
+  /** Resolves once the batch holding `item` is flushed; rejects with the flush's error. */
+  add(item: T): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('micro-batcher is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ item, resolve, reject });
+      if (this.#pending.length >= this.#options.maxItems) this.#flush();
+      else if (this.#timer === undefined) this.#schedule();
+    });
+  }
+
+  /** Items waiting for their batch to be flushed. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /** Flushes what is waiting and resolves when every flush has settled; later adds are refused. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#flush();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #schedule(): void {
+    const { maxWaitMs } = this.#options;
+    this.#timer = maxWaitMs > 0 ? setTimeout(() => this.#flush(), maxWaitMs) : setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer as NodeJS.Timeout);
+      clearImmediate(this.#timer as NodeJS.Immediate);
+      this.#timer = undefined;
+    }
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    const done = (async () => this.#options.flush(batch.map((w) => w.item)))().then(
+      () => {
+        for (const w of batch) w.resolve();
+      },
+      (err: unknown) => {
+        for (const w of batch) w.reject(err);
+      },
+    );
+    this.#inFlight.add(done);
+    void done.finally(() => this.#inFlight.delete(done));
+  }
+}

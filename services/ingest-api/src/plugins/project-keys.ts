@@ -1,0 +1,82 @@
+import fp from 'fastify-plugin';
+import { lookupIngestKey, type IngestProject } from '@rum/shared';
+import { REDIS_TIMEOUT_MS, withTimeout } from '../lib/with-timeout.ts';
+import { unavailable } from '../errors.ts';
+
+/** A project as ingest sees it, with its allowed origins normalised for lookups. */
+export interface KnownProject extends IngestProject {
+  /** Normalised allowed origins; empty: any origin. */
+  origins: ReadonlySet<string>;
+}
+
+export interface ProjectKeys {
+  /** The project of an ingest key, or null when unknown; rejects with a 503 error when Redis cannot tell. */
+  lookup(key: string): Promise<KnownProject | null>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    projectKeys: ProjectKeys;
+  }
+}
+
+export interface ProjectKeysOptions {
+  /** How long a found project is trusted before Redis is asked again. */
+  ttlMs: number;
+  /** How long an unknown key stays unknown (so a stream of bad keys does not hit Redis each time). */
+  negativeTtlMs: number;
+  /** Most keys cached; the oldest are dropped first. */
+  maxEntries: number;
+}
+
+export const DEFAULT_PROJECT_KEYS: ProjectKeysOptions = { ttlMs: 30_000, negativeTtlMs: 5_000, maxEntries: 10_000 };
+
+/** Ingest keys are `pk_` + 32 hex characters; anything far longer is not worth a Redis round trip. */
+const MAX_KEY_LENGTH = 256;
+
+/** `https://Example.com/` and `https://example.com` are the same origin. */
+export function normalizeOrigin(origin: string): string {
+  return origin.trim().toLowerCase().replace(/\/+$/, '');
+}
+
+interface Entry {
+  project: KnownProject | null;
+  expiresAt: number;
+}
+
+export default fp<Partial<ProjectKeysOptions>>(
+  async (app, options) => {
+    const { ttlMs, negativeTtlMs, maxEntries } = { ...DEFAULT_PROJECT_KEYS, ...options };
+    const cache = new Map<string, Entry>();
+    const inFlight = new Map<string, Promise<KnownProject | null>>();
+
+    const fetch = async (key: string): Promise<KnownProject | null> => {
+      let found: IngestProject | null;
+      try {
+        found = await withTimeout(lookupIngestKey(app.redis, key), REDIS_TIMEOUT_MS, 'ingest key lookup');
+      } catch (err) {
+        throw unavailable(err);
+      }
+      const project = found && { ...found, origins: new Set(found.allowedOrigins.map(normalizeOrigin)) };
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      cache.set(key, { project, expiresAt: Date.now() + (project ? ttlMs : negativeTtlMs) });
+      return project;
+    };
+
+    const lookup = async (key: string): Promise<KnownProject | null> => {
+      if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
+      const hit = cache.get(key);
+      if (hit && hit.expiresAt > Date.now()) return hit.project;
+      // Concurrent misses for one key share a single Redis read.
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = fetch(key).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
+    };
+
+    app.decorate('projectKeys', { lookup });
+  },
+  { name: 'rum-project-keys', dependencies: ['rum-redis'] },
+);

@@ -1,0 +1,156 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import { MAX_BODY_BYTES, validateBeacon, type AcceptedBeacon } from '@rum/shared';
+import { ERROR_CODES, IngestError } from '../errors.ts';
+import { decodeBody } from '../lib/decode-body.ts';
+import { redisRateLimitStore } from '../lib/rate-limit-store.ts';
+import { REDIS_TIMEOUT_MS } from '../lib/with-timeout.ts';
+import { normalizeOrigin, type KnownProject } from '../plugins/project-keys.ts';
+import { collectSchema } from '../schemas/collect.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The project of the request's ingest key, set by the authentication hook. */
+    ingestProject: KnownProject | null;
+  }
+}
+
+export interface CollectRoutesOptions {
+  /** Lower-case header a trusted proxy sets to the visitor's country; empty to ignore. */
+  countryHeader: string;
+}
+
+/** Redis key prefix of the per-project request counters (the project id follows). */
+export const RATE_LIMIT_NAMESPACE = 'rum:ratelimit:ingest:';
+const RATE_LIMIT_WINDOW_MS = 60_000;
+/** The User-Agent goes to the workers for parsing; a longer one is not a real browser's. */
+const MAX_USER_AGENT_LENGTH = 512;
+/** Browsers may cache a preflight this long (Chromium caps it at 2 hours). */
+const PREFLIGHT_MAX_AGE_S = 7200;
+
+function ingestKeyOf(request: FastifyRequest): string | undefined {
+  const fromQuery = (request.query as { key?: unknown }).key;
+  if (typeof fromQuery === 'string') return fromQuery;
+  const fromHeader = request.headers['x-api-key'];
+  return typeof fromHeader === 'string' ? fromHeader : undefined;
+}
+
+function countryOf(request: FastifyRequest, header: string): string | undefined {
+  if (!header) return undefined;
+  const value = request.headers[header];
+  if (typeof value !== 'string' || !/^[A-Za-z]{2}$/.test(value)) return undefined;
+  const country = value.toUpperCase();
+  // Cloudflare's "unknown".
+  return country === 'XX' ? undefined : country;
+}
+
+/**
+ * POST /v1/collect. Authentication, origin check and rate limit run in onRequest hooks, so
+ * a rejected request is answered before its body is read.
+ */
+const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { countryHeader }) => {
+  // CORS per project: its allowed origins, or any origin when it lists none. A preflight
+  // carries no x-api-key value, so without ?key= it is allowed and the POST itself is checked.
+  await app.register(cors, {
+    delegator: async (request: FastifyRequest): Promise<FastifyCorsOptions> => {
+      const key = ingestKeyOf(request);
+      const project = key ? await app.projectKeys.lookup(key).catch(() => null) : null;
+      return {
+        origin: project && project.allowedOrigins.length > 0 ? [...project.origins] : true,
+        methods: ['POST'],
+        allowedHeaders: ['content-type', 'content-encoding', 'x-api-key'],
+        maxAge: PREFLIGHT_MAX_AGE_S,
+      };
+    },
+  });
+
+  // Per-project counters in Redis, shared by every ingest instance; a failure is a 503.
+  await app.register(rateLimit, {
+    global: false,
+    store: redisRateLimitStore(app.redis, RATE_LIMIT_NAMESPACE, REDIS_TIMEOUT_MS),
+    errorResponseBuilder: (request, context) =>
+      new IngestError(
+        429,
+        ERROR_CODES.rateLimited,
+        `project ${request.ingestProject?.slug ?? ''} is over its limit of ${context.max} requests per minute; retry in ${context.after}`,
+      ),
+  });
+
+  app.decorateRequest('ingestProject', null);
+
+  app.addHook('onRequest', async (request) => {
+    const key = ingestKeyOf(request);
+    if (!key) {
+      throw new IngestError(401, ERROR_CODES.missingKey, 'ingest key missing: pass it as ?key= or in the x-api-key header');
+    }
+    const project = await app.projectKeys.lookup(key);
+    if (!project) throw new IngestError(401, ERROR_CODES.unknownKey, 'unknown ingest key');
+    if (project.origins.size > 0) {
+      const origin = request.headers.origin;
+      if (!origin || !project.origins.has(normalizeOrigin(origin))) {
+        throw new IngestError(
+          403,
+          ERROR_CODES.originNotAllowed,
+          origin ? `origin ${origin} is not allowed to send beacons for this project` : 'an Origin header is required by this project',
+        );
+      }
+    }
+    request.ingestProject = project;
+  });
+
+  // One parser for both media types: sendBeacon sends JSON as text/plain to avoid a preflight.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
+    async (request: FastifyRequest, raw: Buffer) => {
+      const text = await decodeBody(raw, request.headers['content-encoding'], MAX_BODY_BYTES);
+      return new Promise((resolve, reject) => {
+        parseJson(request, text, (err, body) => {
+          if (err) reject(new IngestError(400, ERROR_CODES.badBeacon, `body is not valid JSON: ${err.message}`));
+          else resolve(body);
+        });
+      });
+    },
+  );
+
+  app.post(
+    '/collect',
+    {
+      schema: collectSchema,
+      config: {
+        rateLimit: {
+          timeWindow: RATE_LIMIT_WINDOW_MS,
+          keyGenerator: (request: FastifyRequest) => String(request.ingestProject!.id),
+          max: (request: FastifyRequest) => request.ingestProject!.rateLimitPerMinute,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { value: beacon, error } = validateBeacon(request.body);
+      if (error !== undefined) throw new IngestError(400, ERROR_CODES.badBeacon, error);
+      const project = request.ingestProject!;
+      const accepted: AcceptedBeacon = {
+        projectId: project.id,
+        project: project.slug,
+        receivedAt: Date.now(),
+        beacon,
+      };
+      const userAgent = request.headers['user-agent'];
+      if (userAgent) accepted.userAgent = userAgent.slice(0, MAX_USER_AGENT_LENGTH);
+      const country = countryOf(request, countryHeader);
+      if (country) accepted.country = country;
+
+      await app.collectQueue.enqueue(accepted);
+
+      const errors = beacon.errors?.length ?? 0;
+      app.metrics.eventsAccepted.inc({ type: 'metric' }, beacon.events.length);
+      if (errors > 0) app.metrics.eventsAccepted.inc({ type: 'error' }, errors);
+      return reply.code(202).send({ accepted: beacon.events.length + errors });
+    },
+  );
+};
+
+export default collectRoutes;

@@ -1,0 +1,31 @@
+import { errorResponseSchema } from './error.ts';
+
+/**
+ * POST /v1/collect. The body is not described here: it is validated by the shared joi schema
+ * (`validateBeacon`), the single definition of the beacon that the SDK and workers share.
+ */
+export const collectSchema = {
+  summary: 'Accept one beacon of web-vitals events and JS errors',
+  querystring: {
+    type: 'object',
+    properties: {
+      key: { type: 'string', description: 'Ingest key (or the x-api-key header)' },
+    },
+  },
+  headers: {
+    type: 'object',
+    properties: {
+      'x-api-key': { type: 'string', description: 'Ingest key (or ?key=)' },
+    },
+  },
+  response: {
+    202: {
+      description: 'The beacon is in the queue in Redis',
+      type: 'object',
+      required: ['accepted'],
+      properties: { accepted: { type: 'integer', description: 'Events plus errors accepted' } },
+    },
+    '4xx': errorResponseSchema,
+    '5xx': errorResponseSchema,
+  },
+} as const;
