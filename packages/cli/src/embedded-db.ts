@@ -43,6 +43,26 @@ export interface EmbeddedTimescale {
 }
 
 /**
+ * pglite-socket 0.0.22 runs the next queued client's message as soon as one resolves, but
+ * `execProtocolRaw` answers with a view of memory the engine reuses: a reply not yet written
+ * to its socket gets overwritten by the next client's, and that connection desyncs (seen as
+ * a transaction's ROLLBACK answered with another client's SELECT, then a hang). Copying the
+ * reply while the engine is still held fixes it.
+ */
+function copyingResults(db: PGlite): PGlite {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'execProtocolRaw') {
+        return async (message: Uint8Array, options?: Parameters<PGlite['execProtocolRaw']>[1]) =>
+          (await target.execProtocolRaw(message, options)).slice();
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * Starts PGlite with the timescaledb extension and serves it over the Postgres wire protocol,
  * so every process connects with `pg` exactly as to a real server.
  */
@@ -52,7 +72,7 @@ export async function startEmbeddedTimescale(options: EmbeddedOptions = {}): Pro
   if (pgDataDir) mkdirSync(pgDataDir, { recursive: true });
   const db = await PGlite.create({ ...(pgDataDir ? { dataDir: pgDataDir } : {}), extensions: { timescaledb } });
   // pglite-socket is built against @electric-sql/pglite; the TimescaleDB build is the same class.
-  const server = new PGLiteSocketServer({ db: db as never, host, port, maxConnections });
+  const server = new PGLiteSocketServer({ db: copyingResults(db) as never, host, port, maxConnections });
   await server.start();
   const boundPort = Number(server.getServerConn().split(':').pop());
   const url = `postgres://postgres@${host}:${boundPort}/postgres`;

@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { readEmbeddedState } from '@rum/shared';
+import { startEmbeddedTimescale } from '../src/embedded-db.ts';
+import { startTestDatabase } from '../src/test-support.ts';
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+test('several pg clients at once each get their own correct answers', async () => {
+  const db = await startTestDatabase();
+  const clients = await Promise.all(Array.from({ length: 8 }, () => connect(db.url)));
+  try {
+    const wrong: string[] = [];
+    await Promise.all(
+      clients.map(async (client, i) => {
+        for (let j = 0; j < 50; j++) {
+          const { rows } = await client.query('SELECT $1::int * 1000 + $2::int AS n, $3::text AS who', [i, j, `client-${i}`]);
+          if (rows[0].n !== i * 1000 + j || rows[0].who !== `client-${i}`) wrong.push(`${i}/${j}`);
+        }
+      }),
+    );
+    assert.deepEqual(wrong, []);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+    await db.stop();
+  }
+});
+
+test("a transaction's uncommitted rows are invisible to another connection, and a rollback leaves nothing", async () => {
+  const db = await startTestDatabase();
+  const [writer, reader] = await Promise.all([connect(db.url), connect(db.url)]);
+  try {
+    await writer.query('BEGIN');
+    await writer.query(
+      `INSERT INTO projects (slug, name, ingest_key) VALUES ('tx', 'tx', 'pk_tx')`,
+    );
+    // The engine has one backend: the reader's query waits for the writer's transaction to end.
+    const seenDuring = reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
+    const { rows: own } = await writer.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
+    assert.equal(own[0].n, 1, 'the writer sees its own row');
+    await writer.query('ROLLBACK');
+    assert.equal((await seenDuring).rows[0].n, 0, 'the reader never saw the uncommitted row');
+    const { rows: after } = await reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
+    assert.equal(after[0].n, 0, 'nothing left after the rollback');
+
+    await writer.query('BEGIN');
+    await writer.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('tx2', 'tx2', 'pk_tx2')`);
+    await writer.query('COMMIT');
+    const { rows: committed } = await reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx2'`);
+    assert.equal(committed[0].n, 1, 'a committed row is visible');
+  } finally {
+    await writer.end();
+    await reader.end();
+    await db.stop();
+  }
+});
+
+test('a client that disconnects mid-transaction does not leave the engine stuck in it', async () => {
+  const db = await startTestDatabase();
+  const quitter = await connect(db.url);
+  await quitter.query('BEGIN');
+  await quitter.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('gone', 'gone', 'pk_gone')`);
+  await quitter.end();
+  const other = await connect(db.url);
+  try {
+    const { rows } = await other.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'gone'`);
+    assert.equal(rows[0].n, 0);
+  } finally {
+    await other.end();
+    await db.stop();
+  }
+});
+
+test('data survives a restart on the same data folder, and the server is advertised while it runs', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rum-embedded-'));
+  const first = await startTestDatabase({ dataDir, advertise: true });
+  assert.equal(readEmbeddedState(dataDir)?.url, first.url);
+  await first.pool.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('kept', 'Kept', 'pk_kept')`);
+  await first.pool.query(
+    `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating, device_type, browser, os, country)
+     VALUES (now(), 1, 1, 1, 's', 'm', 'INP', 180, 'good', 'desktop', 'Firefox', 'Linux', 'FR')`,
+  );
+  await first.stop();
+  assert.equal(readEmbeddedState(dataDir), null, 'no longer advertised once stopped');
+
+  const second = await startEmbeddedTimescale({ dataDir });
+  const client = await connect(second.url);
+  try {
+    const { rows } = await client.query(`SELECT name FROM projects WHERE slug = 'kept'`);
+    assert.deepEqual(rows, [{ name: 'Kept' }]);
+    const { rows: metrics } = await client.query(`SELECT value FROM metrics WHERE session_id = 's'`);
+    assert.deepEqual(metrics, [{ value: 180 }]);
+  } finally {
+    await client.end();
+    await second.stop();
+  }
+});
+
+test('due policies are run by the project itself: a refresh materialises the hourly rollup', async () => {
+  const db = await startTestDatabase();
+  try {
+    await db.pool.query(
+      `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating, device_type, browser, os, country)
+       SELECT now() - interval '2 days' + i * interval '1 minute', 3, 1, 1, 's' || i, 'm', 'LCP', 1000 + i, 'good', 'desktop', 'Chrome', 'Linux', 'US'
+       FROM generate_series(1, 100) i`,
+    );
+    const materialised = async () =>
+      (
+        await db.pool.query(
+          `SELECT count(*)::int AS n FROM _timescaledb_catalog.continuous_aggs_invalidation_threshold t
+             JOIN _timescaledb_catalog.hypertable h ON h.id = t.hypertable_id
+            WHERE h.table_name = 'metrics' AND t.watermark > 0`,
+        )
+      ).rows[0].n as number;
+    assert.equal(await materialised(), 0, 'nothing materialised before the policies run');
+    const ran = await db.embedded.runDuePolicies(true);
+    assert.ok(ran >= 2, `ran ${ran} policy jobs`);
+    assert.equal(await materialised(), 1, 'the refresh policy moved the watermark');
+    const { rows } = await db.pool.query(`SELECT sum(samples)::int AS n FROM metrics_hourly WHERE project_id = 3`);
+    assert.equal(rows[0].n, 100);
+  } finally {
+    await db.stop();
+  }
+});
