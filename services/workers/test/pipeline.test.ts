@@ -1,0 +1,319 @@
+/**
+ * A job on a real Bull queue (real Redis, unique queue name) becomes rows in a real embedded
+ * TimescaleDB through an in-process worker: the rows, idempotency, CLS re-reports, malformed
+ * jobs and the live push a socket.io client receives.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Emitter } from '@socket.io/redis-emitter';
+import {
+  ingestKeyRedisKey,
+  projectRoom,
+  type CollectJob,
+  type LiveErrorsUpdate,
+  type LiveMetricsUpdate,
+  type Redis,
+} from '@rum/shared';
+import {
+  connectTestRedis,
+  createTestProject,
+  startTestDatabase,
+  uniqueName,
+  type TestDatabase,
+  type TestProject,
+} from '@rum/cli/test-support';
+import type Bull from 'bull';
+import { startWorker, type CollectResult, type RunningWorker } from '../src/worker.ts';
+import {
+  accepted,
+  addJob,
+  beacon,
+  countRows,
+  dropQueue,
+  event,
+  FIREFOX_WINDOWS_UA,
+  producerQueue,
+  SAFARI_IPHONE_UA,
+  T0,
+  testConfig,
+} from './support.ts';
+
+let db: TestDatabase;
+let redis: Redis;
+let worker: RunningWorker;
+let producer: Bull.Queue<CollectJob>;
+
+before(async () => {
+  db = await startTestDatabase();
+  redis = connectTestRedis();
+  const queueName = uniqueName('rum-collect-test');
+  worker = await startWorker(testConfig(db.url), { queueName, databaseUrl: db.url });
+  producer = producerQueue(queueName);
+});
+
+after(async () => {
+  await worker.close();
+  await dropQueue(producer);
+  for (const p of projects) await redis.del(ingestKeyRedisKey(p.ingestKey));
+  redis.disconnect();
+  await db.stop();
+});
+
+const projects: TestProject[] = [];
+async function newProject(): Promise<TestProject> {
+  const project = await createTestProject(db.pool, redis);
+  projects.push(project);
+  return project;
+}
+
+/** Adds a job and resolves with what the worker returned (rows inserted or grown). */
+async function run(data: CollectJob): Promise<CollectResult> {
+  const job = await addJob(producer, data);
+  return (await job.finished()) as CollectResult;
+}
+
+test('a job becomes exactly the expected rows', async () => {
+  const project = await newProject();
+  const desktop = beacon({
+    sid: 'sess-desktop',
+    url: 'https://shop.example.com/products/42?ref=mail#reviews',
+    events: [
+      event({ id: 'v5-lcp-1', name: 'LCP', value: 2500, delta: 2500, navigationType: 'navigate', ts: T0 }),
+      event({ id: 'v5-cls-1', name: 'CLS', value: 0.3, ts: T0 + 10 }),
+    ],
+    errors: [
+      { message: 'TypeError: a is undefined', stack: 'render@https://shop.example.com/app.js:3:7', line: 3, col: 7, ts: T0 + 20 },
+    ],
+    connection: { effectiveType: '4g' },
+  });
+  const phone = beacon({
+    sid: 'sess-phone',
+    url: 'https://shop.example.com/',
+    events: [event({ id: 'v5-inp-1', name: 'INP', value: 180, ts: T0 + 30 })],
+    device: { timezone: 'Europe/Paris' },
+  });
+  const result = await run({
+    beacons: [
+      accepted(project, desktop, { userAgent: FIREFOX_WINDOWS_UA, country: 'DE' }),
+      accepted(project, phone, { userAgent: SAFARI_IPHONE_UA }),
+    ],
+  });
+  assert.deepEqual(result, { metrics: 3, errors: 1 });
+
+  const { rows } = await db.pool.query(
+    `SELECT m.session_id, m.metric_id, m.name, m.value, m.delta, m.rating, m.navigation_type, w.domain, p.path,
+            m.device_type, m.browser, m.os, m.country, m.connection, m.time
+       FROM metrics m JOIN pages p ON p.id = m.page_id JOIN websites w ON w.id = m.website_id
+      WHERE m.project_id = $1 ORDER BY m.time`,
+    [project.id],
+  );
+  const common = { domain: 'shop.example.com' };
+  assert.deepEqual(rows, [
+    {
+      ...common,
+      session_id: 'sess-desktop',
+      metric_id: 'v5-lcp-1',
+      name: 'LCP',
+      value: 2500,
+      delta: 2500,
+      rating: 'good',
+      navigation_type: 'navigate',
+      path: '/products/42',
+      device_type: 'desktop',
+      browser: 'Firefox',
+      os: 'Windows',
+      country: 'DE',
+      connection: '4g',
+      time: new Date(T0),
+    },
+    {
+      ...common,
+      session_id: 'sess-desktop',
+      metric_id: 'v5-cls-1',
+      name: 'CLS',
+      value: 0.3,
+      delta: null,
+      rating: 'poor',
+      navigation_type: null,
+      path: '/products/42',
+      device_type: 'desktop',
+      browser: 'Firefox',
+      os: 'Windows',
+      country: 'DE',
+      connection: '4g',
+      time: new Date(T0 + 10),
+    },
+    {
+      ...common,
+      session_id: 'sess-phone',
+      metric_id: 'v5-inp-1',
+      name: 'INP',
+      value: 180,
+      delta: null,
+      rating: 'good',
+      navigation_type: null,
+      path: '/',
+      device_type: 'mobile',
+      browser: 'Safari',
+      os: 'iOS',
+      country: 'FR',
+      connection: 'unknown',
+      time: new Date(T0 + 30),
+    },
+  ]);
+
+  const errors = await db.pool.query(
+    `SELECT e.session_id, e.message, e.line, e.col, e.browser, e.country, p.path, length(e.fingerprint) AS fp
+       FROM js_errors e JOIN pages p ON p.id = e.page_id WHERE e.project_id = $1`,
+    [project.id],
+  );
+  assert.deepEqual(errors.rows, [
+    {
+      session_id: 'sess-desktop',
+      message: 'TypeError: a is undefined',
+      line: 3,
+      col: 7,
+      browser: 'Firefox',
+      country: 'DE',
+      path: '/products/42',
+      fp: 16,
+    },
+  ]);
+  // One website, two pages, created on first sight.
+  const pages = await db.pool.query(
+    `SELECT p.path FROM pages p JOIN websites w ON w.id = p.website_id WHERE w.project_id = $1 ORDER BY p.path`,
+    [project.id],
+  );
+  assert.deepEqual(
+    pages.rows.map((r) => r.path),
+    ['/', '/products/42'],
+  );
+});
+
+test('the same job twice, or the same beacon in two jobs or twice in one, stores each event once', async () => {
+  const project = await newProject();
+  const b = beacon({
+    events: [event({ name: 'LCP' }), event({ name: 'FCP', value: 900 }), event({ name: 'TTFB', value: 300 })],
+    errors: [{ message: 'boom', ts: T0 }],
+  });
+  const data = { beacons: [accepted(project, b)] };
+  const first = await run(data);
+  const second = await run(data);
+  const both = await run({ beacons: [accepted(project, b), accepted(project, b)] });
+  assert.deepEqual(first, { metrics: 3, errors: 1 });
+  // The retries committed nothing new.
+  assert.deepEqual(second, { metrics: 0, errors: 0 });
+  assert.deepEqual(both, { metrics: 0, errors: 0 });
+  assert.equal(await countRows(db.pool, 'metrics', project.id), 3);
+  assert.equal(await countRows(db.pool, 'js_errors', project.id), 1);
+});
+
+test('a CLS re-report with the same id updates the row when larger, never duplicates it', async () => {
+  const project = await newProject();
+  const sid = 'sess-cls';
+  const report = (value: number) =>
+    run({ beacons: [accepted(project, beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value, ts: T0 })] }))] });
+  const read = async () =>
+    (await db.pool.query('SELECT value, rating FROM metrics WHERE project_id = $1', [project.id])).rows;
+
+  await report(0.05);
+  assert.deepEqual(await read(), [{ value: 0.05, rating: 'good' }]);
+  await report(0.3);
+  assert.deepEqual(await read(), [{ value: 0.3, rating: 'poor' }]);
+  // An older, smaller report arriving late changes nothing.
+  const late = await report(0.2);
+  assert.deepEqual(late, { metrics: 0, errors: 0 });
+  assert.deepEqual(await read(), [{ value: 0.3, rating: 'poor' }]);
+  // Growth reported twice within one job: the larger wins.
+  await run({
+    beacons: [
+      accepted(project, beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value: 0.4, ts: T0 })] })),
+      accepted(project, beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value: 0.35, ts: T0 })] })),
+    ],
+  });
+  assert.deepEqual(await read(), [{ value: 0.4, rating: 'poor' }]);
+});
+
+test('a malformed job fails at once and stays in the failed set; jobs around it land', async () => {
+  const project = await newProject();
+  const before = await addJob(producer, { beacons: [accepted(project)] });
+  const malformed = await addJob(producer, {
+    beacons: [accepted(project, beacon({ events: [event({ name: 'LCP', value: Number.MAX_SAFE_INTEGER })] }))],
+  });
+  const missingBeacon = await addJob(producer, { beacons: [{ projectId: project.id }] } as unknown as CollectJob);
+  const afterJob = await addJob(producer, { beacons: [accepted(project)] });
+
+  await before.finished();
+  await afterJob.finished();
+  for (const bad of [malformed, missingBeacon]) {
+    await assert.rejects(bad.finished(), /malformed collect job/);
+    const stored = await producer.getJob(bad.id);
+    assert.ok(stored);
+    assert.equal(await stored.getState(), 'failed');
+    assert.equal(stored.attemptsMade, 1);
+    assert.match(stored.failedReason ?? '', /malformed collect job/);
+  }
+  const failedIds = (await producer.getFailed()).map((j) => j.id);
+  assert.ok(failedIds.includes(malformed.id) && failedIds.includes(missingBeacon.id));
+  assert.equal(await countRows(db.pool, 'metrics', project.id), 2);
+});
+
+test('committed rows reach a socket.io client in the project room through the Redis adapter', async (t) => {
+  const project = await newProject();
+  const pub = connectTestRedis();
+  const sub = pub.duplicate();
+  const http = createServer();
+  const ioServer = new Server(http, { adapter: createAdapter(pub, sub) });
+  ioServer.on('connection', (socket) => void socket.join(projectRoom(project.project)));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const client = connectClient(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  t.after(async () => {
+    client.close();
+    await new Promise((resolve) => ioServer.close(resolve));
+    pub.disconnect();
+    sub.disconnect();
+  });
+  await new Promise<void>((resolve) => client.once('connect', resolve));
+  // The adapter subscribes asynchronously: probe through an emitter until a push gets through.
+  const probe = new Emitter(pub).to(projectRoom(project.project));
+  const probed = new Promise<void>((resolve) => client.once('probe', () => resolve()));
+  let through = false;
+  void probed.then(() => (through = true));
+  while (!through) {
+    probe.emit('probe');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const metrics = new Promise<LiveMetricsUpdate>((resolve) => client.once('metrics', resolve));
+  const errors = new Promise<LiveErrorsUpdate>((resolve) => client.once('errors', resolve));
+  const values = [100, 200, 300, 400, 5000];
+  await run({
+    beacons: [
+      accepted(
+        project,
+        beacon({
+          url: 'https://live.example.com/checkout',
+          events: values.map((value, i) => event({ name: 'LCP', value, ts: T0 + i })),
+          errors: [{ message: 'live boom', ts: T0 + 9 }],
+        }),
+      ),
+    ],
+  });
+  const update = await metrics;
+  assert.equal(update.project, project.project);
+  assert.equal(update.events, 5);
+  // percentile_cont(0.75) of 100..400, 5000 is 400; all good but the 5000 ms one.
+  assert.deepEqual(update.byMetric.LCP, { count: 5, p75: 400, good: 4, needsImprovement: 0, poor: 1 });
+  assert.equal(update.recent[0]!.value, 5000);
+  assert.equal(update.recent[0]!.path, '/checkout');
+  const errorUpdate = await errors;
+  assert.deepEqual(
+    errorUpdate.errors.map((e) => [e.message, e.path]),
+    [['live boom', '/checkout']],
+  );
+});

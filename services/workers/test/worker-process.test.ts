@@ -1,0 +1,158 @@
+/**
+ * Workers as real child processes: one killed with SIGKILL in the middle of a job (its
+ * transaction open) and another that picks the stalled job up; one stopped with SIGTERM while
+ * a job is active, which finishes the job before exiting.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ingestKeyRedisKey, type CollectJob, type Redis } from '@rum/shared';
+import {
+  connectTestRedis,
+  createTestProject,
+  startTestDatabase,
+  TEST_JWT_SECRET,
+  TEST_REDIS_URL,
+  uniqueName,
+  type TestDatabase,
+  type TestProject,
+} from '@rum/cli/test-support';
+import type Bull from 'bull';
+import { accepted, addJob, beacon, countRows, dropQueue, event, producerQueue, T0 } from './support.ts';
+
+const ENTRY = fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url));
+/** Short locks so a dead worker's job is seen as stalled within a few seconds. */
+const SETTINGS = { lockDuration: 1000, lockRenewTime: 250, stalledInterval: 500 };
+
+let db: TestDatabase;
+let redis: Redis;
+let project: TestProject;
+let queueName: string;
+let producer: Bull.Queue<CollectJob>;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  db = await startTestDatabase();
+  redis = connectTestRedis();
+  project = await createTestProject(db.pool, redis);
+  queueName = uniqueName('rum-collect-test');
+  producer = producerQueue(queueName);
+});
+
+after(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await dropQueue(producer);
+  await redis.del(ingestKeyRedisKey(project.ingestKey));
+  redis.disconnect();
+  await db.stop();
+});
+
+interface Child {
+  process: ChildProcess;
+  /** Resolves with the first stdout line matching `pattern`. */
+  line(pattern: RegExp): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startChild(options: { holdBeforeCommitMs?: number }): Child {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ENTRY, JSON.stringify({ queueName, settings: SETTINGS, ...options })],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'warn',
+        WORKER_CONCURRENCY: '1',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.push(child);
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    lines.push(text);
+    for (const w of waiters.filter((w) => w.pattern.test(text))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(text);
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const line = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = lines.find((l) => pattern.test(l));
+      if (seen) return resolve(seen);
+      waiters.push({ pattern, resolve });
+      void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before printing ${pattern}`)));
+    });
+  return { process: child, line, exited };
+}
+
+/** A job big enough to matter: 50 beacons of 5 events on 10 pages. */
+function bigJob(tag: string): CollectJob {
+  return {
+    beacons: Array.from({ length: 50 }, (_, i) =>
+      accepted(
+        project,
+        beacon({
+          sid: `${tag}-${i}`,
+          url: `https://crash.example.com/page-${i % 10}`,
+          events: ['LCP', 'FCP', 'TTFB', 'CLS', 'INP'].map((name, k) =>
+            event({ id: `${tag}-${i}-${k}`, name: name as 'LCP', value: name === 'CLS' ? 0.1 : 100 * (k + 1), ts: T0 + i }),
+          ),
+        }),
+      ),
+    ),
+  };
+}
+
+async function rowsOfTag(tag: string): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*) AS n FROM metrics WHERE project_id = $1 AND session_id LIKE $2`,
+    [project.id, `${tag}-%`],
+  );
+  return rows[0]!.n;
+}
+
+test('a worker killed mid-job: another worker picks the job up and the rows exist exactly once', { timeout: 120_000 }, async () => {
+  const first = startChild({ holdBeforeCommitMs: 120_000 });
+  await first.line(/^ready$/);
+  const job = await addJob(producer, bigJob('crash'));
+  // The job's rows are written and its transaction is open, waiting to COMMIT.
+  await first.line(new RegExp(`^holding ${job.id}$`));
+  first.process.kill('SIGKILL');
+  assert.equal((await first.exited).signal, 'SIGKILL');
+
+  const second = startChild({});
+  await second.line(/^ready$/);
+  // Bull's stalled-job check sees the dead worker's expired lock and puts the job back.
+  await job.finished();
+  assert.equal(await rowsOfTag('crash'), 250);
+  const stored = await producer.getJob(job.id);
+  assert.equal(await stored!.getState(), 'completed');
+
+  second.process.kill('SIGTERM');
+  assert.equal((await second.exited).code, 0);
+  assert.equal(await rowsOfTag('crash'), 250);
+  assert.equal(await countRows(db.pool, 'metrics', project.id), 250);
+});
+
+test('SIGTERM while a job is active: the job is finished and committed, then the worker exits 0', { timeout: 120_000 }, async () => {
+  const worker = startChild({ holdBeforeCommitMs: 1500 });
+  await worker.line(/^ready$/);
+  const job = await addJob(producer, bigJob('graceful'));
+  await worker.line(new RegExp(`^holding ${job.id}$`));
+  worker.process.kill('SIGTERM');
+  assert.equal((await worker.exited).code, 0);
+  const stored = await producer.getJob(job.id);
+  assert.equal(await stored!.getState(), 'completed');
+  assert.equal(stored!.attemptsMade, 0);
+  assert.equal(await rowsOfTag('graceful'), 250);
+});
