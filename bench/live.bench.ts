@@ -13,7 +13,9 @@ import { startPipeline } from '../services/websocket/test/pipeline.ts';
 import { connected, openClient } from '../services/websocket/test/support.ts';
 
 /** Measured beacons (`--beacons=N` to change). */
-const BEACONS = Number(/^--beacons=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--beacons=')) ?? '')?.[1] ?? 200);
+const BEACONS = Number(
+  /^--beacons=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--beacons=')) ?? '')?.[1] ?? 200,
+);
 /** Beacons sent first and not measured: site and page upserts, JIT, connection pools. */
 const WARM_UP_BEACONS = 10;
 /**
@@ -46,7 +48,8 @@ const guard = setTimeout(() => {
 }, RUN_LIMIT_MS);
 guard.unref();
 
-if (Math.ceil(LIVE_FLUSH_MS / PACE_MS) > LIVE_RECENT_LIMIT) throw new Error('PACE_MS too short: a push would drop events');
+if (Math.ceil(LIVE_FLUSH_MS / PACE_MS) > LIVE_RECENT_LIMIT)
+  throw new Error('PACE_MS too short: a push would drop events');
 
 const pipeline = await startPipeline();
 const client = openClient(pipeline.live.url, { token: pipeline.project.readToken });
@@ -57,7 +60,8 @@ try {
   const arrivals = new Map<number, number>();
   client.on('metrics', (update) => {
     const at = performance.now();
-    for (const event of update.recent) if (!arrivals.has(event.value)) arrivals.set(event.value, at);
+    for (const event of update.recent)
+      if (!arrivals.has(event.value)) arrivals.set(event.value, at);
   });
 
   const accepted = new Map<number, number>(); // value -> time of its 202
@@ -82,7 +86,8 @@ try {
   await Promise.all(sends);
 
   const drainUntil = performance.now() + DRAIN_MS;
-  while ([...accepted.keys()].some((v) => !arrivals.has(v)) && performance.now() < drainUntil) await sleep(50);
+  while ([...accepted.keys()].some((v) => !arrivals.has(v)) && performance.now() < drainUntil)
+    await sleep(50);
 
   const latencies: number[] = [];
   for (const [value, at202] of accepted) {

@@ -32,7 +32,12 @@ export interface LiveServerOptions {
 /** Instances talk to each other only through Redis, so there are no server-to-server events. */
 type InterServerEvents = Record<string, never>;
 
-export type LiveIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
+export type LiveIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  LiveSocketData
+>;
 
 export interface LiveServer {
   io: LiveIo;
@@ -60,7 +65,8 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
     httpServer.on('request', health);
   } else {
     httpServer = createServer((req, res) => {
-      if (!health(req, res)) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      if (!health(req, res))
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     });
   }
 
@@ -71,13 +77,18 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     adapter: createAdapter(redis.pub, redis.sub, { key: SOCKET_IO_REDIS_KEY }),
   });
-  io.of('/').adapter.on('error', (err: Error) => log.warn({ err }, 'socket.io redis adapter error'));
+  io.of('/').adapter.on('error', (err: Error) =>
+    log.warn({ err }, 'socket.io redis adapter error'),
+  );
 
   io.use((socket, next) => {
     const result = checkHandshake(socket.handshake.auth, options.jwtSecret);
     if (!result.ok) {
       metrics.refusedHandshakes.inc();
-      log.info({ address: socket.handshake.address, reason: result.error.message }, 'handshake refused');
+      log.info(
+        { address: socket.handshake.address, reason: result.error.message },
+        'handshake refused',
+      );
       next(result.error);
       return;
     }
@@ -113,10 +124,16 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
 }
 
 /** The adapter's publisher and subscriber, connected before use: they do not queue offline commands. */
-async function connectAdapterClients(url: string, log: Logger): Promise<{ pub: Redis; sub: Redis }> {
+async function connectAdapterClients(
+  url: string,
+  log: Logger,
+): Promise<{ pub: Redis; sub: Redis }> {
   const pub = createRedis(url, { lazyConnect: true, connectionName: 'rum-websocket-pub' });
   const sub = createRedis(url, { lazyConnect: true, connectionName: 'rum-websocket-sub' });
-  for (const [role, client] of [['pub', pub], ['sub', sub]] as const) {
+  for (const [role, client] of [
+    ['pub', pub],
+    ['sub', sub],
+  ] as const) {
     client.on('error', (err: Error) => log.warn({ err: err.message, role }, 'redis client error'));
   }
   try {

@@ -31,7 +31,10 @@ export function checkHandshake(
 ): { ok: true; data: LiveSocketData } | { ok: false; error: UnauthorizedError } {
   const token: unknown = handshakeAuth?.token;
   if (typeof token !== 'string' || token === '') {
-    return { ok: false, error: unauthorized('a read token is required in the handshake (auth: { token })') };
+    return {
+      ok: false,
+      error: unauthorized('a read token is required in the handshake (auth: { token })'),
+    };
   }
   try {
     const claims = verifyReadToken(token, jwtSecret);

@@ -39,7 +39,12 @@ export function createHealthHandler(
     if (path === '/health') {
       const ready = isRedisReady();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: ready ? 'ok' : 'degraded', redis: ready ? 'ready' : 'unavailable' }));
+      res.end(
+        JSON.stringify({
+          status: ready ? 'ok' : 'degraded',
+          redis: ready ? 'ready' : 'unavailable',
+        }),
+      );
       return true;
     }
     if (path === '/metrics') {

@@ -6,7 +6,11 @@ const log = createLogger('websocket', config.logLevel);
 
 let live: Awaited<ReturnType<typeof createLiveServer>>;
 try {
-  live = await createLiveServer({ redisUrl: config.redisUrl, jwtSecret: config.jwtSecret, logger: log });
+  live = await createLiveServer({
+    redisUrl: config.redisUrl,
+    jwtSecret: config.jwtSecret,
+    logger: log,
+  });
 } catch (err) {
   log.fatal((err as Error).message);
   process.exit(1);

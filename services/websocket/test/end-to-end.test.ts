@@ -44,11 +44,26 @@ test('a beacon accepted by ingest reaches the dashboard’s socket through the w
   assert.equal(update.project, pipeline.project.project);
   const event = update.recent.find((e) => e.path === path);
   assert.deepEqual(
-    { name: event?.name, value: event?.value, rating: event?.rating, device: event?.device, ts: event?.ts },
-    { name: 'LCP', value, rating: value <= 2500 ? 'good' : value > 4000 ? 'poor' : 'needs-improvement', device: 'mobile', ts: now },
+    {
+      name: event?.name,
+      value: event?.value,
+      rating: event?.rating,
+      device: event?.device,
+      ts: event?.ts,
+    },
+    {
+      name: 'LCP',
+      value,
+      rating: value <= 2500 ? 'good' : value > 4000 ? 'poor' : 'needs-improvement',
+      device: 'mobile',
+      ts: now,
+    },
   );
   assert.ok((update.byMetric.LCP?.count ?? 0) >= 1);
 
   const errorUpdate = await errors;
-  assert.equal(errorUpdate.errors.find((e) => e.path === path)?.message, `TypeError: ${path} broke`);
+  assert.equal(
+    errorUpdate.errors.find((e) => e.path === path)?.message,
+    `TypeError: ${path} broke`,
+  );
 });

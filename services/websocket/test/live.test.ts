@@ -63,7 +63,9 @@ describe('live updates', () => {
     const metrics = nextEvent(c, 'metrics');
     const errors = nextEvent(c, 'errors');
     emitter.to(projectRoom(project)).emit('metrics', metricsUpdate(project, 1234));
-    emitter.to(projectRoom(project)).emit('errors', errorsUpdate(project, 'TypeError: x is undefined'));
+    emitter
+      .to(projectRoom(project))
+      .emit('errors', errorsUpdate(project, 'TypeError: x is undefined'));
 
     const m = await metrics;
     assert.equal(m.project, project);
@@ -155,7 +157,9 @@ describe('live updates', () => {
 
     // A broadcast from one instance reaches the other's clients through the adapter.
     const relayed = nextEvent(onSecond, 'errors');
-    first.io.to(projectRoom(project)).emit('errors', errorsUpdate(project, 'from the first instance'));
+    first.io
+      .to(projectRoom(project))
+      .emit('errors', errorsUpdate(project, 'from the first instance'));
     assert.equal((await relayed).errors[0]?.message, 'from the first instance');
   });
 });
@@ -174,7 +178,12 @@ describe('handshake authentication', () => {
     [
       'an expired token',
       () => ({
-        token: signJwt({ project: uniqueName('ws'), scope: 'read', iss: 'rum', exp: Math.floor(Date.now() / 1000) - 60 }),
+        token: signJwt({
+          project: uniqueName('ws'),
+          scope: 'read',
+          iss: 'rum',
+          exp: Math.floor(Date.now() / 1000) - 60,
+        }),
       }),
       /invalid read token.*expired/i,
     ],
@@ -183,7 +192,11 @@ describe('handshake authentication', () => {
       () => ({ token: signJwt({ project: uniqueName('ws'), scope: 'admin', iss: 'rum' }) }),
       /invalid read token/,
     ],
-    ['a token naming no project', () => ({ token: signJwt({ scope: 'read', iss: 'rum' }) }), /invalid read token/],
+    [
+      'a token naming no project',
+      () => ({ token: signJwt({ scope: 'read', iss: 'rum' }) }),
+      /invalid read token/,
+    ],
     [
       'a token from another issuer',
       () => ({ token: signJwt({ project: uniqueName('ws'), scope: 'read', iss: 'someone-else' }) }),

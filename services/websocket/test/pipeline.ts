@@ -33,7 +33,8 @@ export async function startPipeline(options: { logLevel?: string } = {}): Promis
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     // Each step is bounded, so a component that does not close cannot hang the caller.
-    for (const fn of stops.reverse()) await withTimeout(fn(), 'pipeline step to stop').catch(() => {});
+    for (const fn of stops.reverse())
+      await withTimeout(fn(), 'pipeline step to stop').catch(() => {});
   };
   try {
     const db = await startTestDatabase();

@@ -70,7 +70,9 @@ export async function refused(client: LiveClient): Promise<Error & { data?: { co
 }
 
 /** Everything a client received, in order, to assert on after a later marker arrived. */
-export function record(client: LiveClient): Array<{ event: 'metrics' | 'errors'; project: string }> {
+export function record(
+  client: LiveClient,
+): Array<{ event: 'metrics' | 'errors'; project: string }> {
   const seen: Array<{ event: 'metrics' | 'errors'; project: string }> = [];
   client.on('metrics', (u) => seen.push({ event: 'metrics', project: u.project }));
   client.on('errors', (u) => seen.push({ event: 'errors', project: u.project }));
@@ -100,7 +102,10 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 export async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no ${what} within ${EVENT_TIMEOUT_MS} ms`)),
+      EVENT_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -116,13 +121,26 @@ export function metricsUpdate(project: string, marker: number): LiveMetricsUpdat
     events: 1,
     byMetric: { LCP: { count: 1, p75: marker, good: 1, needsImprovement: 0, poor: 0 } },
     recent: [
-      { name: 'LCP', value: marker, rating: 'good', path: '/', device: 'desktop', browser: 'Chrome', country: 'FR', ts: Date.now() },
+      {
+        name: 'LCP',
+        value: marker,
+        rating: 'good',
+        path: '/',
+        device: 'desktop',
+        browser: 'Chrome',
+        country: 'FR',
+        ts: Date.now(),
+      },
     ],
   };
 }
 
 export function errorsUpdate(project: string, message: string): LiveErrorsUpdate {
-  return { project, at: new Date().toISOString(), errors: [{ message, path: '/', browser: 'Chrome', ts: Date.now() }] };
+  return {
+    project,
+    at: new Date().toISOString(),
+    errors: [{ message, path: '/', browser: 'Chrome', ts: Date.now() }],
+  };
 }
 
 /** An HS256 JWT with arbitrary claims, to build tokens `signReadToken` refuses to make. */
