@@ -42,24 +42,62 @@ export interface EmbeddedTimescale {
   stop(): Promise<void>;
 }
 
+/** Extended-protocol messages that leave a sequence open until the client's Sync. */
+const EXTENDED_PROTOCOL = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
+const SYNC = 'S'.charCodeAt(0);
+
 /**
- * pglite-socket 0.0.22 runs the next queued client's message as soon as one resolves, but
- * `execProtocolRaw` answers with a view of memory the engine reuses: a reply not yet written
- * to its socket gets overwritten by the next client's, and that connection desyncs (seen as
- * a transaction's ROLLBACK answered with another client's SELECT, then a hang). Copying the
- * reply while the engine is still held fixes it.
+ * Makes PGlite safe to share through pglite-socket 0.0.22, which fails two ways with several
+ * clients (both seen here: a desynced connection, then a hang):
+ * - `execProtocolRaw` answers with a view of memory the engine reuses, and the queue runs the
+ *   next client's message before the reply is written to its socket, so the reply gets
+ *   overwritten. Each reply is copied while the engine is still held.
+ * - The queue keeps one client's messages together only inside an explicit transaction, but
+ *   `pg` sends a parameterised query as Parse/Bind/Describe/Execute/Sync messages, and another
+ *   client's Parse in between replaces the unnamed statement on the single backend. The queue
+ *   is told "in transaction" from a client's first extended message to its Sync, so it
+ *   serves only that client meanwhile.
  */
-function copyingResults(db: PGlite): PGlite {
+function shareable(db: PGlite): PGlite {
+  let sequenceOpen = false;
   return new Proxy(db, {
     get(target, prop) {
       if (prop === 'execProtocolRaw') {
-        return async (message: Uint8Array, options?: Parameters<PGlite['execProtocolRaw']>[1]) =>
-          (await target.execProtocolRaw(message, options)).slice();
+        return async (message: Uint8Array, options?: Parameters<PGlite['execProtocolRaw']>[1]) => {
+          const type = message[0] ?? 0;
+          if (EXTENDED_PROTOCOL.has(type)) sequenceOpen = true;
+          else if (type === SYNC) sequenceOpen = false;
+          return (await target.execProtocolRaw(message, options)).slice();
+        };
+      }
+      if (prop === 'isInTransaction') return () => sequenceOpen || target.isInTransaction();
+      if (prop === 'exec') {
+        // Only the socket server calls exec: a ROLLBACK for a client that went away mid-sequence.
+        return (query: string) => {
+          sequenceOpen = false;
+          return target.exec(query);
+        };
       }
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * When PGlite reopens a data folder, TimescaleDB's licensed module (compression, continuous
+ * aggregates, policies) is not loaded and those features fail with "not supported under the
+ * current license"; only CREATE EXTENSION loads it on a fresh folder. The engine has one
+ * session for every client, so loading it once here covers all of them.
+ */
+async function loadTimescaleLicensedModule(db: PGlite): Promise<void> {
+  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  const { rows } = await db.query<{ loaded: boolean; version: string }>(
+    `SELECT _timescaledb_functions.tsl_loaded() AS loaded, extversion AS version
+       FROM pg_extension WHERE extname = 'timescaledb'`,
+  );
+  const { loaded, version } = rows[0]!;
+  if (!loaded) await db.exec(`LOAD 'timescaledb-tsl-${version.replace(/[^0-9A-Za-z.-]/g, '')}'`);
 }
 
 /**
@@ -71,8 +109,9 @@ export async function startEmbeddedTimescale(options: EmbeddedOptions = {}): Pro
   const pgDataDir = dataDir ? join(dataDir, 'pgdata') : undefined;
   if (pgDataDir) mkdirSync(pgDataDir, { recursive: true });
   const db = await PGlite.create({ ...(pgDataDir ? { dataDir: pgDataDir } : {}), extensions: { timescaledb } });
+  await loadTimescaleLicensedModule(db);
   // pglite-socket is built against @electric-sql/pglite; the TimescaleDB build is the same class.
-  const server = new PGLiteSocketServer({ db: copyingResults(db) as never, host, port, maxConnections });
+  const server = new PGLiteSocketServer({ db: shareable(db) as never, host, port, maxConnections });
   await server.start();
   const boundPort = Number(server.getServerConn().split(':').pop());
   const url = `postgres://postgres@${host}:${boundPort}/postgres`;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { readEmbeddedState } from '@rum/shared';
 import { startEmbeddedTimescale } from '../src/embedded-db.ts';
 import { startTestDatabase } from '../src/test-support.ts';
+import { migrate } from '../src/migrate.ts';
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
@@ -28,6 +29,46 @@ test('several pg clients at once each get their own correct answers', async () =
       }),
     );
     assert.deepEqual(wrong, []);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+    await db.stop();
+  }
+});
+
+test('concurrent parameterised upserts and transactions (the workers\' pattern) neither cross nor hang', async () => {
+  const db = await startTestDatabase();
+  const clients = await Promise.all(Array.from({ length: 6 }, () => connect(db.url)));
+  try {
+    await db.pool.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('p', 'p', 'pk_p')`);
+    const wrong: string[] = [];
+    await Promise.all(
+      clients.map(async (client, i) => {
+        for (let j = 0; j < 15; j++) {
+          const { rows } = await client.query<{ id: number; domain: string }>(
+            `INSERT INTO websites (project_id, domain) SELECT id, $1 FROM projects WHERE slug = 'p'
+             ON CONFLICT (project_id, domain) DO UPDATE SET domain = EXCLUDED.domain RETURNING id, domain`,
+            [`site-${i % 3}.example`],
+          );
+          if (rows[0]?.domain !== `site-${i % 3}.example`) wrong.push(`upsert ${i}/${j}`);
+          await client.query('BEGIN');
+          await client.query(
+            `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating, device_type, browser, os, country)
+             SELECT now(), 1, $1, 1, s, m, 'LCP', v, 'good', 'desktop', 'Chrome', 'Linux', 'FR'
+               FROM unnest($2::text[], $3::text[], $4::float8[]) AS t(s, m, v)`,
+            [rows[0]!.id, [`c${i}`, `c${i}`], [`m${j}a`, `m${j}b`], [i, j]],
+          );
+          const { rows: own } = await client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM metrics WHERE session_id = $1`,
+            [`c${i}`],
+          );
+          if (own[0]!.n !== 2 * (j + 1)) wrong.push(`count ${i}/${j}: ${own[0]!.n}`);
+          await client.query('COMMIT');
+        }
+      }),
+    );
+    assert.deepEqual(wrong, []);
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM metrics');
+    assert.equal(rows[0]!.n, 6 * 15 * 2);
   } finally {
     await Promise.all(clients.map((c) => c.end()));
     await db.stop();
@@ -94,6 +135,9 @@ test('data survives a restart on the same data folder, and the server is adverti
   const second = await startEmbeddedTimescale({ dataDir });
   const client = await connect(second.url);
   try {
+    // The licensed features (rollups, compression, policies) work after a restart too.
+    await migrate(client);
+    assert.ok((await second.runDuePolicies(true)) >= 7);
     const { rows } = await client.query(`SELECT name FROM projects WHERE slug = 'kept'`);
     assert.deepEqual(rows, [{ name: 'Kept' }]);
     const { rows: metrics } = await client.query(`SELECT value FROM metrics WHERE session_id = 's'`);
