@@ -104,11 +104,16 @@ async function loadTimescaleLicensedModule(db: PGlite): Promise<void> {
  * Starts PGlite with the timescaledb extension and serves it over the Postgres wire protocol,
  * so every process connects with `pg` exactly as to a real server.
  */
-export async function startEmbeddedTimescale(options: EmbeddedOptions = {}): Promise<EmbeddedTimescale> {
+export async function startEmbeddedTimescale(
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedTimescale> {
   const { dataDir, host = '127.0.0.1', port = 0, maxConnections = 100 } = options;
   const pgDataDir = dataDir ? join(dataDir, 'pgdata') : undefined;
   if (pgDataDir) mkdirSync(pgDataDir, { recursive: true });
-  const db = await PGlite.create({ ...(pgDataDir ? { dataDir: pgDataDir } : {}), extensions: { timescaledb } });
+  const db = await PGlite.create({
+    ...(pgDataDir ? { dataDir: pgDataDir } : {}),
+    extensions: { timescaledb },
+  });
   await loadTimescaleLicensedModule(db);
   // pglite-socket is built against @electric-sql/pglite; the TimescaleDB build is the same class.
   const server = new PGLiteSocketServer({ db: shareable(db) as never, host, port, maxConnections });

@@ -57,7 +57,9 @@ export async function createProject(
   jwtSecret: string,
 ): Promise<CreatedProject> {
   if (!SLUG_PATTERN.test(input.slug)) {
-    throw new Error(`invalid project name "${input.slug}": use lower-case letters, digits and dashes (max 63)`);
+    throw new Error(
+      `invalid project name "${input.slug}": use lower-case letters, digits and dashes (max 63)`,
+    );
   }
   const ingestKey = `pk_${randomBytes(16).toString('hex')}`;
   const client = await pool.connect();
@@ -78,7 +80,8 @@ export async function createProject(
       ],
     );
     const row = rows[0];
-    if (!row) throw new ProjectExistsError(`project "${input.slug}" already exists; nothing was changed`);
+    if (!row)
+      throw new ProjectExistsError(`project "${input.slug}" already exists; nothing was changed`);
     await publishIngestKey(redis, ingestKey, toIngestProject(row));
     await client.query('COMMIT');
     return { project: row.slug, ingestKey, readToken: signReadToken(row.slug, jwtSecret) };
@@ -106,6 +109,7 @@ export async function findProject(pool: pg.Pool, slug: string): Promise<ProjectR
  */
 export async function syncIngestKeys(pool: pg.Pool, redis: Redis): Promise<number> {
   const projects = await listProjects(pool);
-  for (const project of projects) await publishIngestKey(redis, project.ingestKey, toIngestProject(project));
+  for (const project of projects)
+    await publishIngestKey(redis, project.ingestKey, toIngestProject(project));
   return projects.length;
 }

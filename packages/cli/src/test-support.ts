@@ -6,7 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createPool, createRedis, type Pool, type Redis } from '@rum/shared';
-import { startEmbeddedTimescale, type EmbeddedOptions, type EmbeddedTimescale } from './embedded-db.ts';
+import {
+  startEmbeddedTimescale,
+  type EmbeddedOptions,
+  type EmbeddedTimescale,
+} from './embedded-db.ts';
 import { migrate } from './migrate.ts';
 import { createProject, type CreatedProject, type NewProject } from './projects.ts';
 
@@ -51,8 +55,15 @@ export async function createTestProject(
   redis: Redis,
   input: Partial<NewProject> = {},
 ): Promise<TestProject> {
-  const created = await createProject(pool, redis, { slug: uniqueName('t'), ...input }, TEST_JWT_SECRET);
-  const { rows } = await pool.query<{ id: number }>('SELECT id FROM projects WHERE slug = $1', [created.project]);
+  const created = await createProject(
+    pool,
+    redis,
+    { slug: uniqueName('t'), ...input },
+    TEST_JWT_SECRET,
+  );
+  const { rows } = await pool.query<{ id: number }>('SELECT id FROM projects WHERE slug = $1', [
+    created.project,
+  ]);
   return { ...created, id: rows[0]!.id };
 }
 
@@ -83,9 +94,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child!.once('error', reject);
       child!.stdout!.on('data', (chunk: Buffer) => {

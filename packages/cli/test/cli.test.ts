@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { lookupIngestKey, verifyReadToken, type Redis } from '@rum/shared';
 import { startEmbeddedTimescale } from '../src/embedded-db.ts';
-import { connectTestRedis, uniqueName, TEST_JWT_SECRET, TEST_REDIS_URL } from '../src/test-support.ts';
+import {
+  connectTestRedis,
+  uniqueName,
+  TEST_JWT_SECRET,
+  TEST_REDIS_URL,
+} from '../src/test-support.ts';
 import pg from 'pg';
 
 const RUM = fileURLToPath(new URL('../bin/rum.js', import.meta.url));
@@ -22,7 +27,12 @@ interface Run {
 }
 
 async function rum(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RUM_DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: TEST_REDIS_URL };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RUM_DATA_DIR: dataDir,
+    JWT_SECRET: TEST_JWT_SECRET,
+    REDIS_URL: TEST_REDIS_URL,
+  };
   delete env.DATABASE_URL;
   delete env.NODE_TEST_CONTEXT; // set by node --test; a child node would report to it instead of running
   try {
@@ -61,7 +71,16 @@ test('rum migrate applies the schema to the embedded database, twice without har
 
 test('rum project create prints exactly one JSON object, stores the project and publishes its key', async () => {
   const slug = uniqueName('shop');
-  const run = await rum('project', 'create', '--name', slug, '--domain', 'shop.example.com', '--origin', 'https://shop.example.com');
+  const run = await rum(
+    'project',
+    'create',
+    '--name',
+    slug,
+    '--domain',
+    'shop.example.com',
+    '--origin',
+    'https://shop.example.com',
+  );
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'one line on stdout');
@@ -69,7 +88,10 @@ test('rum project create prints exactly one JSON object, stores the project and 
   assert.deepEqual(Object.keys(created).sort(), ['ingestKey', 'project', 'readToken']);
   assert.equal(created.project, slug);
   assert.match(created.ingestKey!, /^pk_[0-9a-f]{32}$/);
-  assert.deepEqual(verifyReadToken(created.readToken!, TEST_JWT_SECRET), { project: slug, scope: 'read' });
+  assert.deepEqual(verifyReadToken(created.readToken!, TEST_JWT_SECRET), {
+    project: slug,
+    scope: 'read',
+  });
 
   const published = await lookupIngestKey(redis, created.ingestKey!);
   assert.equal(published?.slug, slug);
@@ -77,7 +99,10 @@ test('rum project create prints exactly one JSON object, stores the project and 
   assert.equal(published?.rateLimitPerMinute, 10_000);
 
   const list = await rum('project', 'list');
-  const listed = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as { project: string; domains: string[] });
+  const listed = list.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { project: string; domains: string[] });
   assert.deepEqual(listed.find((p) => p.project === slug)?.domains, ['shop.example.com']);
 });
 

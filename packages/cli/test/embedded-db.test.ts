@@ -23,7 +23,10 @@ test('several pg clients at once each get their own correct answers', async () =
     await Promise.all(
       clients.map(async (client, i) => {
         for (let j = 0; j < 50; j++) {
-          const { rows } = await client.query('SELECT $1::int * 1000 + $2::int AS n, $3::text AS who', [i, j, `client-${i}`]);
+          const { rows } = await client.query(
+            'SELECT $1::int * 1000 + $2::int AS n, $3::text AS who',
+            [i, j, `client-${i}`],
+          );
           if (rows[0].n !== i * 1000 + j || rows[0].who !== `client-${i}`) wrong.push(`${i}/${j}`);
         }
       }),
@@ -35,7 +38,7 @@ test('several pg clients at once each get their own correct answers', async () =
   }
 });
 
-test('concurrent parameterised upserts and transactions (the workers\' pattern) neither cross nor hang', async () => {
+test("concurrent parameterised upserts and transactions (the workers' pattern) neither cross nor hang", async () => {
   const db = await startTestDatabase();
   const clients = await Promise.all(Array.from({ length: 6 }, () => connect(db.url)));
   try {
@@ -85,17 +88,25 @@ test("a transaction's uncommitted rows are invisible to another connection, and 
     );
     // The engine has one backend: the reader's query waits for the writer's transaction to end.
     const seenDuring = reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
-    const { rows: own } = await writer.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
+    const { rows: own } = await writer.query(
+      `SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`,
+    );
     assert.equal(own[0].n, 1, 'the writer sees its own row');
     await writer.query('ROLLBACK');
     assert.equal((await seenDuring).rows[0].n, 0, 'the reader never saw the uncommitted row');
-    const { rows: after } = await reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
+    const { rows: after } = await reader.query(
+      `SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`,
+    );
     assert.equal(after[0].n, 0, 'nothing left after the rollback');
 
     await writer.query('BEGIN');
-    await writer.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('tx2', 'tx2', 'pk_tx2')`);
+    await writer.query(
+      `INSERT INTO projects (slug, name, ingest_key) VALUES ('tx2', 'tx2', 'pk_tx2')`,
+    );
     await writer.query('COMMIT');
-    const { rows: committed } = await reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx2'`);
+    const { rows: committed } = await reader.query(
+      `SELECT count(*)::int AS n FROM projects WHERE slug = 'tx2'`,
+    );
     assert.equal(committed[0].n, 1, 'a committed row is visible');
   } finally {
     await writer.end();
@@ -108,11 +119,15 @@ test('a client that disconnects mid-transaction does not leave the engine stuck 
   const db = await startTestDatabase();
   const quitter = await connect(db.url);
   await quitter.query('BEGIN');
-  await quitter.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('gone', 'gone', 'pk_gone')`);
+  await quitter.query(
+    `INSERT INTO projects (slug, name, ingest_key) VALUES ('gone', 'gone', 'pk_gone')`,
+  );
   await quitter.end();
   const other = await connect(db.url);
   try {
-    const { rows } = await other.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'gone'`);
+    const { rows } = await other.query(
+      `SELECT count(*)::int AS n FROM projects WHERE slug = 'gone'`,
+    );
     assert.equal(rows[0].n, 0);
   } finally {
     await other.end();
@@ -124,7 +139,9 @@ test('data survives a restart on the same data folder, and the server is adverti
   const dataDir = mkdtempSync(join(tmpdir(), 'rum-embedded-'));
   const first = await startTestDatabase({ dataDir, advertise: true });
   assert.equal(readEmbeddedState(dataDir)?.url, first.url);
-  await first.pool.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('kept', 'Kept', 'pk_kept')`);
+  await first.pool.query(
+    `INSERT INTO projects (slug, name, ingest_key) VALUES ('kept', 'Kept', 'pk_kept')`,
+  );
   await first.pool.query(
     `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating, device_type, browser, os, country)
      VALUES (now(), 1, 1, 1, 's', 'm', 'INP', 180, 'good', 'desktop', 'Firefox', 'Linux', 'FR')`,
@@ -140,7 +157,9 @@ test('data survives a restart on the same data folder, and the server is adverti
     assert.ok((await second.runDuePolicies(true)) >= 7);
     const { rows } = await client.query(`SELECT name FROM projects WHERE slug = 'kept'`);
     assert.deepEqual(rows, [{ name: 'Kept' }]);
-    const { rows: metrics } = await client.query(`SELECT value FROM metrics WHERE session_id = 's'`);
+    const { rows: metrics } = await client.query(
+      `SELECT value FROM metrics WHERE session_id = 's'`,
+    );
     assert.deepEqual(metrics, [{ value: 180 }]);
   } finally {
     await client.end();
@@ -168,7 +187,9 @@ test('due policies are run by the project itself: a refresh materialises the hou
     const ran = await db.embedded.runDuePolicies(true);
     assert.ok(ran >= 2, `ran ${ran} policy jobs`);
     assert.equal(await materialised(), 1, 'the refresh policy moved the watermark');
-    const { rows } = await db.pool.query(`SELECT sum(samples)::int AS n FROM metrics_hourly WHERE project_id = 3`);
+    const { rows } = await db.pool.query(
+      `SELECT sum(samples)::int AS n FROM metrics_hourly WHERE project_id = 3`,
+    );
     assert.equal(rows[0].n, 100);
   } finally {
     await db.stop();

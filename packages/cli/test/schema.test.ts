@@ -21,14 +21,21 @@ test('applying the schema twice is harmless', async () => {
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
-  const dims = await q<{ hypertable_name: string; column_name: string; time_interval: { days?: number } }>(
+  const dims = await q<{
+    hypertable_name: string;
+    column_name: string;
+    time_interval: { days?: number };
+  }>(
     `SELECT hypertable_name, column_name, time_interval FROM timescaledb_information.dimensions ORDER BY hypertable_name`,
   );
   const user = dims.filter((d) => ['metrics', 'js_errors'].includes(d.hypertable_name));
-  assert.deepEqual(user.map((d) => [d.hypertable_name, d.column_name, d.time_interval.days]), [
-    ['js_errors', 'time', 1],
-    ['metrics', 'time', 1],
-  ]);
+  assert.deepEqual(
+    user.map((d) => [d.hypertable_name, d.column_name, d.time_interval.days]),
+    [
+      ['js_errors', 'time', 1],
+      ['metrics', 'time', 1],
+    ],
+  );
   const hypertables = await q<{ hypertable_name: string; compression_enabled: boolean }>(
     `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables
       WHERE hypertable_name IN ('metrics', 'js_errors') ORDER BY 1`,
@@ -43,7 +50,10 @@ test('the listed indexes and the idempotency keys exist', async () => {
   const rows = await q<{ tablename: string; indexdef: string }>(
     `SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN ('metrics', 'js_errors')`,
   );
-  const defs = (table: string) => rows.filter((r) => r.tablename === table).map((r) => r.indexdef.replace(/^.* USING btree /, ''));
+  const defs = (table: string) =>
+    rows
+      .filter((r) => r.tablename === table)
+      .map((r) => r.indexdef.replace(/^.* USING btree /, ''));
   for (const table of ['metrics', 'js_errors']) {
     const d = defs(table);
     assert.ok(d.includes('(website_id, "time" DESC)'), `${table}: ${d.join(' | ')}`);
@@ -69,10 +79,15 @@ test('hourly and daily rollups are continuous aggregates, the daily one on top o
 });
 
 test('refresh, compression (7 days) and retention (13 months) policies are scheduled', async () => {
-  const jobs = await q<{ proc_name: string; hypertable_name: string; config: Record<string, string> }>(
+  const jobs = await q<{
+    proc_name: string;
+    hypertable_name: string;
+    config: Record<string, string>;
+  }>(
     `SELECT proc_name, hypertable_name, config FROM timescaledb_information.jobs WHERE job_id >= 1000`,
   );
-  const find = (proc: string, table: string) => jobs.find((j) => j.proc_name === proc && j.hypertable_name === table);
+  const find = (proc: string, table: string) =>
+    jobs.find((j) => j.proc_name === proc && j.hypertable_name === table);
   assert.ok(find('policy_refresh_continuous_aggregate', 'metrics_hourly'));
   assert.ok(find('policy_refresh_continuous_aggregate', 'metrics_daily'));
   assert.equal(find('policy_compression', 'metrics')?.config.compress_after, '7 days');
@@ -88,7 +103,9 @@ test('a re-inserted event is a no-op', async () => {
     ON CONFLICT ON CONSTRAINT metrics_idempotency DO NOTHING`;
   await db.pool.query(insert);
   await db.pool.query(insert);
-  const [row] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM metrics WHERE project_id = 999`);
+  const [row] = await q<{ n: number }>(
+    `SELECT count(*)::int AS n FROM metrics WHERE project_id = 999`,
+  );
   assert.equal(row!.n, 1);
 });
 
@@ -101,7 +118,11 @@ function percentileCont(sorted: number[], p: number): number {
 }
 
 /** Percentile read from bin counts: the value of the bin holding the p-th sample. */
-function percentileFromBins(bins: { bin: number; samples: number }[], p: number, name: 'LCP' | 'CLS'): number {
+function percentileFromBins(
+  bins: { bin: number; samples: number }[],
+  p: number,
+  name: 'LCP' | 'CLS',
+): number {
   const total = bins.reduce((sum, b) => sum + b.samples, 0);
   let seen = 0;
   for (const b of bins) {
@@ -125,7 +146,11 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
   await db.pool.query(`CALL refresh_continuous_aggregate('metrics_daily', NULL, NULL)`);
 
   for (const name of ['LCP', 'CLS'] as const) {
-    const values = (await q<{ value: number }>(`SELECT value FROM metrics WHERE project_id = 7 AND name = $1`, [name]))
+    const values = (
+      await q<{ value: number }>(`SELECT value FROM metrics WHERE project_id = 7 AND name = $1`, [
+        name,
+      ])
+    )
       .map((r) => r.value)
       .sort((a, b) => a - b);
     for (const view of ['metrics_hourly', 'metrics_daily']) {
@@ -133,16 +158,26 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
         `SELECT bin, sum(samples)::int AS samples FROM ${view} WHERE project_id = 7 AND name = $1 GROUP BY bin ORDER BY bin`,
         [name],
       );
-      assert.equal(bins.reduce((s, b) => s + b.samples, 0), 10_000, `${view} counts every ${name} row`);
+      assert.equal(
+        bins.reduce((s, b) => s + b.samples, 0),
+        10_000,
+        `${view} counts every ${name} row`,
+      );
       for (const p of [0.5, 0.75, 0.95]) {
         const [exact] = await q<{ v: number }>(
           `SELECT percentile_cont($2) WITHIN GROUP (ORDER BY value) AS v FROM metrics WHERE project_id = 7 AND name = $1`,
           [name, p],
         );
-        assert.ok(Math.abs(exact!.v - percentileCont(values, p)) < 1e-9, 'percentile_cont as defined');
+        assert.ok(
+          Math.abs(exact!.v - percentileCont(values, p)) < 1e-9,
+          'percentile_cont as defined',
+        );
         const fromRollup = percentileFromBins(bins, p, name);
         const error = Math.abs(fromRollup - exact!.v) / exact!.v;
-        assert.ok(error < 0.02, `${view} ${name} p${p * 100}: rollup ${fromRollup} vs exact ${exact!.v} (${(error * 100).toFixed(2)}%)`);
+        assert.ok(
+          error < 0.02,
+          `${view} ${name} p${p * 100}: rollup ${fromRollup} vs exact ${exact!.v} (${(error * 100).toFixed(2)}%)`,
+        );
       }
     }
   }

@@ -77,10 +77,10 @@ export const beaconSchema = Joi.object<Beacon>({
     downlink: Joi.number().min(0).max(100_000),
     saveData: Joi.boolean(),
   }),
-})
-  .options({ abortEarly: true, convert: false });
+}).options({ abortEarly: true, convert: false });
 
-export type BeaconValidation = { value: Beacon; error?: undefined } | { value?: undefined; error: string };
+export type BeaconValidation =
+  { value: Beacon; error?: undefined } | { value?: undefined; error: string };
 
 /** Validates a parsed body; the error message names the offending field. */
 export function validateBeacon(body: unknown): BeaconValidation {

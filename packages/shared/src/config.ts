@@ -32,7 +32,9 @@ export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
 const port = Joi.number().integer().min(0).max(65535);
 const schema = Joi.object({
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
-  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .default('redis://127.0.0.1:6379'),
   JWT_SECRET: Joi.string().min(16),
   HOST: Joi.string().default('127.0.0.1'),
   INGEST_PORT: port.default(4000),

@@ -10,11 +10,18 @@ export interface IngestProject {
   rateLimitPerMinute: number;
 }
 
-export async function publishIngestKey(redis: Redis, ingestKey: string, project: IngestProject): Promise<void> {
+export async function publishIngestKey(
+  redis: Redis,
+  ingestKey: string,
+  project: IngestProject,
+): Promise<void> {
   await redis.set(ingestKeyRedisKey(ingestKey), JSON.stringify(project));
 }
 
-export async function lookupIngestKey(redis: Redis, ingestKey: string): Promise<IngestProject | null> {
+export async function lookupIngestKey(
+  redis: Redis,
+  ingestKey: string,
+): Promise<IngestProject | null> {
   const raw = await redis.get(ingestKeyRedisKey(ingestKey));
   return raw === null ? null : (JSON.parse(raw) as IngestProject);
 }

@@ -30,7 +30,12 @@ export class InvalidTokenError extends Error {
 export function verifyReadToken(token: string, secret: string): ReadTokenClaims {
   let verify = verifiers.get(secret);
   if (!verify) {
-    verify = createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: ISSUER, cache: true });
+    verify = createVerifier({
+      key: secret,
+      algorithms: ['HS256'],
+      allowedIss: ISSUER,
+      cache: true,
+    });
     verifiers.set(secret, verify);
   }
   let claims: unknown;

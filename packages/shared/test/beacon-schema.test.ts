@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateBeacon, MAX_EVENTS_PER_BEACON, MAX_ERRORS_PER_BEACON, LIMITS, type Beacon } from '../src/index.ts';
+import {
+  validateBeacon,
+  MAX_EVENTS_PER_BEACON,
+  MAX_ERRORS_PER_BEACON,
+  LIMITS,
+  type Beacon,
+} from '../src/index.ts';
 
 const TS = Date.UTC(2026, 10, 23, 12);
 
@@ -8,7 +14,17 @@ function beacon(overrides: Partial<Beacon> = {}): Beacon {
   return {
     sid: 's-1',
     url: 'https://shop.example.com/cart',
-    events: [{ id: 'v5-1-1', name: 'LCP', value: 1234.5, delta: 1234.5, rating: 'good', navigationType: 'navigate', ts: TS }],
+    events: [
+      {
+        id: 'v5-1-1',
+        name: 'LCP',
+        value: 1234.5,
+        delta: 1234.5,
+        rating: 'good',
+        navigationType: 'navigate',
+        ts: TS,
+      },
+    ],
     ...overrides,
   };
 }
@@ -21,7 +37,16 @@ function errorOf(body: unknown): string {
 
 test('a well-formed beacon with events, errors, device and connection passes unchanged', () => {
   const input = beacon({
-    errors: [{ message: 'TypeError: x is undefined', stack: 'at f (app.js:1:2)', source: 'https://shop.example.com/app.js', line: 1, col: 2, ts: TS }],
+    errors: [
+      {
+        message: 'TypeError: x is undefined',
+        stack: 'at f (app.js:1:2)',
+        source: 'https://shop.example.com/app.js',
+        line: 1,
+        col: 2,
+        ts: TS,
+      },
+    ],
     device: { type: 'mobile', browser: 'Chrome', os: 'Android', timezone: 'Europe/Paris' },
     connection: { effectiveType: '4g', rtt: 50, downlink: 10, saveData: false },
   });
@@ -32,9 +57,15 @@ test('a well-formed beacon with events, errors, device and connection passes unc
 
 test('every metric name is accepted and an unknown one is refused by name', () => {
   for (const name of ['LCP', 'INP', 'CLS', 'FCP', 'TTFB', 'FID'] as const) {
-    assert.equal(validateBeacon(beacon({ events: [{ id: 'a', name, value: 0.05, ts: TS }] })).error, undefined);
+    assert.equal(
+      validateBeacon(beacon({ events: [{ id: 'a', name, value: 0.05, ts: TS }] })).error,
+      undefined,
+    );
   }
-  assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'XYZ' as 'LCP', value: 1, ts: TS }] })), /events\[0\]\.name/);
+  assert.match(
+    errorOf(beacon({ events: [{ id: 'a', name: 'XYZ' as 'LCP', value: 1, ts: TS }] })),
+    /events\[0\]\.name/,
+  );
 });
 
 test('NaN, Infinity, negative and huge values are refused, naming the field', () => {
@@ -44,11 +75,19 @@ test('NaN, Infinity, negative and huge values are refused, naming the field', ()
   }
   // Per-metric bound: a CLS of 500 is impossible even though 500 ms is a fine LCP.
   assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'CLS', value: 500, ts: TS }] })), /CLS/);
-  assert.equal(validateBeacon(beacon({ events: [{ id: 'a', name: 'LCP', value: 500, ts: TS }] })).error, undefined);
+  assert.equal(
+    validateBeacon(beacon({ events: [{ id: 'a', name: 'LCP', value: 500, ts: TS }] })).error,
+    undefined,
+  );
 });
 
 test('wrong types are refused, with no coercion of strings to numbers', () => {
-  assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: '12' as unknown as number, ts: TS }] })), /value/);
+  assert.match(
+    errorOf(
+      beacon({ events: [{ id: 'a', name: 'LCP', value: '12' as unknown as number, ts: TS }] }),
+    ),
+    /value/,
+  );
   assert.match(errorOf({ ...beacon(), events: 'nope' }), /events/);
   assert.match(errorOf({ ...beacon(), sid: 42 }), /sid/);
   assert.match(errorOf(null), /must be of type object/);
@@ -57,31 +96,66 @@ test('wrong types are refused, with no coercion of strings to numbers', () => {
 
 test('timestamps outside 2020..2100 and non-integers are refused', () => {
   assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: 0 }] })), /ts/);
-  assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: TS + 0.5 }] })), /ts/);
+  assert.match(
+    errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: TS + 0.5 }] })),
+    /ts/,
+  );
 });
 
 test('at most MAX_EVENTS_PER_BEACON events and MAX_ERRORS_PER_BEACON errors', () => {
-  const events = Array.from({ length: MAX_EVENTS_PER_BEACON }, (_, i) => ({ id: `e${i}`, name: 'FCP' as const, value: i, ts: TS }));
+  const events = Array.from({ length: MAX_EVENTS_PER_BEACON }, (_, i) => ({
+    id: `e${i}`,
+    name: 'FCP' as const,
+    value: i,
+    ts: TS,
+  }));
   assert.equal(validateBeacon(beacon({ events })).error, undefined);
-  assert.match(errorOf(beacon({ events: [...events, events[0]!] })), /events.*less than or equal to 100/);
-  const errors = Array.from({ length: MAX_ERRORS_PER_BEACON + 1 }, () => ({ message: 'boom', ts: TS }));
+  assert.match(
+    errorOf(beacon({ events: [...events, events[0]!] })),
+    /events.*less than or equal to 100/,
+  );
+  const errors = Array.from({ length: MAX_ERRORS_PER_BEACON + 1 }, () => ({
+    message: 'boom',
+    ts: TS,
+  }));
   assert.match(errorOf(beacon({ errors })), /errors/);
 });
 
 test('oversized strings are refused, not truncated', () => {
   assert.match(errorOf(beacon({ sid: 'x'.repeat(LIMITS.sessionId + 1) })), /sid/);
   assert.match(errorOf(beacon({ url: `https://a.example/${'p'.repeat(LIMITS.url)}` })), /url/);
-  assert.match(errorOf(beacon({ errors: [{ message: 'm'.repeat(LIMITS.message + 1), ts: TS }] })), /message/);
-  assert.match(errorOf(beacon({ errors: [{ message: 'm', stack: 's'.repeat(LIMITS.stack + 1), ts: TS }] })), /stack/);
   assert.match(
-    errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: TS, attribution: { element: 'e'.repeat(LIMITS.attributionValue + 1) } }] })),
+    errorOf(beacon({ errors: [{ message: 'm'.repeat(LIMITS.message + 1), ts: TS }] })),
+    /message/,
+  );
+  assert.match(
+    errorOf(beacon({ errors: [{ message: 'm', stack: 's'.repeat(LIMITS.stack + 1), ts: TS }] })),
+    /stack/,
+  );
+  assert.match(
+    errorOf(
+      beacon({
+        events: [
+          {
+            id: 'a',
+            name: 'LCP',
+            value: 1,
+            ts: TS,
+            attribution: { element: 'e'.repeat(LIMITS.attributionValue + 1) },
+          },
+        ],
+      }),
+    ),
     /element/,
   );
 });
 
 test('unknown fields are refused so a typo does not silently lose data', () => {
   assert.match(errorOf({ ...beacon(), extra: 1 }), /"extra" is not allowed/);
-  assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: TS, foo: 1 } as never] })), /foo/);
+  assert.match(
+    errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: TS, foo: 1 } as never] })),
+    /foo/,
+  );
 });
 
 test('the url must be http(s)', () => {

@@ -26,12 +26,21 @@ test('a development JWT secret is generated once and then reused', () => {
 
 test('every bad variable is named in one error', () => {
   assert.throws(
-    () => loadConfig({ RUM_DATA_DIR: dataDir(), INGEST_PORT: 'abc', REDIS_URL: 'http://x', WORKER_CONCURRENCY: '0' }),
+    () =>
+      loadConfig({
+        RUM_DATA_DIR: dataDir(),
+        INGEST_PORT: 'abc',
+        REDIS_URL: 'http://x',
+        WORKER_CONCURRENCY: '0',
+      }),
     (err: Error) =>
       err instanceof ConfigError &&
       /INGEST_PORT/.test(err.message) &&
       /REDIS_URL/.test(err.message) &&
       /WORKER_CONCURRENCY/.test(err.message),
   );
-  assert.throws(() => loadConfig({ RUM_DATA_DIR: dataDir(), NODE_ENV: 'production' }), /JWT_SECRET/);
+  assert.throws(
+    () => loadConfig({ RUM_DATA_DIR: dataDir(), NODE_ENV: 'production' }),
+    /JWT_SECRET/,
+  );
 });

@@ -23,7 +23,8 @@ test('every value falls inside the edges of its bin, and the bin value is within
       const bin = binOf(name, value);
       const { from, to } = binEdges(name, bin);
       assert.ok(value >= from && value < to, `${name} ${value} in [${from}, ${to})`);
-      if (bin > 0) assert.ok(Math.abs(binValue(name, bin) - value) / value < 0.0101, `${name} ${value}`);
+      if (bin > 0)
+        assert.ok(Math.abs(binValue(name, bin) - value) / value < 0.0101, `${name} ${value}`);
     }
   }
 });
