@@ -7,7 +7,9 @@ import { startEmbeddedTimescale } from './embedded-db.ts';
  */
 export async function withDatabase<T>(config: Config, fn: (pool: Pool) => Promise<T>): Promise<T> {
   const url = config.databaseUrl ?? readEmbeddedState(config.dataDir)?.url;
-  const embedded = url ? undefined : await startEmbeddedTimescale({ dataDir: config.dataDir, advertise: true });
+  const embedded = url
+    ? undefined
+    : await startEmbeddedTimescale({ dataDir: config.dataDir, advertise: true });
   const pool = createPool(url ?? embedded!.url, 2);
   try {
     return await fn(pool);

@@ -6,7 +6,10 @@ import pg from 'pg';
 /** `rum db`: serves the embedded TimescaleDB on the data folder until SIGINT/SIGTERM. */
 export async function dbCommand(config: Config): Promise<void> {
   const running = readEmbeddedState(config.dataDir);
-  if (running) throw new Error(`the embedded TimescaleDB for ${config.dataDir} is already running at ${running.url}`);
+  if (running)
+    throw new Error(
+      `the embedded TimescaleDB for ${config.dataDir} is already running at ${running.url}`,
+    );
   const db = await startEmbeddedTimescale({
     dataDir: config.dataDir,
     advertise: true,

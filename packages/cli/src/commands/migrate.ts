@@ -16,7 +16,9 @@ export async function migrateCommand(config: Config): Promise<void> {
       const n = await syncIngestKeys(pool, redis);
       console.error(`ingest keys of ${n} project(s) published to Redis`);
     } catch {
-      console.error(`Redis not reachable at ${config.redisUrl}: ingest keys not published (run \`rum migrate\` again once it is up)`);
+      console.error(
+        `Redis not reachable at ${config.redisUrl}: ingest keys not published (run \`rum migrate\` again once it is up)`,
+      );
     } finally {
       redis.disconnect();
     }

@@ -24,7 +24,9 @@ function parseCreate(args: string[]) {
   if (!values.name) throw new UsageError('project create needs --name <slug>');
   for (const origin of values.origin ?? []) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) {
-      throw new UsageError(`--origin must look like https://example.com (scheme and host, no path): "${origin}"`);
+      throw new UsageError(
+        `--origin must look like https://example.com (scheme and host, no path): "${origin}"`,
+      );
     }
   }
   const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
@@ -48,7 +50,9 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
     await assertRedisReachable(config.redisUrl);
     const redis = createRedis(config.redisUrl);
     try {
-      const created = await withDatabase(config, (pool) => createProject(pool, redis, input, config.jwtSecret));
+      const created = await withDatabase(config, (pool) =>
+        createProject(pool, redis, input, config.jwtSecret),
+      );
       process.stdout.write(`${JSON.stringify(created)}\n`);
     } finally {
       redis.disconnect();
@@ -64,5 +68,9 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
     }
     return;
   }
-  throw new UsageError(sub ? `unknown project command "${[sub, ...rest].join(' ')}"` : 'project needs a command: create or list');
+  throw new UsageError(
+    sub
+      ? `unknown project command "${[sub, ...rest].join(' ')}"`
+      : 'project needs a command: create or list',
+  );
 }
