@@ -22,7 +22,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '../../..');
 const RUM = join(REPO_ROOT, 'packages/cli/bin/rum.js');
 const RESULTS = join(HERE, '../test-results');
-const SIMULATED_EVENTS = 600;
+const SIMULATED_EVENTS = 1500;
 const DEMO_ERROR = 'Demo: payment provider is not defined';
 
 const CHROMIUM_ARGS = [

@@ -19,6 +19,13 @@ const FILTER_LABELS: Readonly<Record<FilterKey, string>> = {
   country: 'Country',
 };
 
+const ANY_LABELS: Readonly<Record<FilterKey, string>> = {
+  page: 'All pages',
+  device: 'All devices',
+  browser: 'All browsers',
+  country: 'All countries',
+};
+
 const ANY = '';
 
 interface FiltersBarProps {
@@ -51,7 +58,7 @@ export function FiltersBar({ filters, onChange, metric, onMetricChange }: Filter
             key={key}
             label={FILTER_LABELS[key]}
             value={current}
-            options={[{ value: ANY, label: `All ${FILTER_LABELS[key].toLowerCase()}s` }, ...all.map((v) => ({ value: v, label: v }))]}
+            options={[{ value: ANY, label: ANY_LABELS[key] }, ...all.map((v) => ({ value: v, label: v }))]}
             onChange={(value) => onChange({ ...filters, [key]: value === ANY ? undefined : value })}
             testId={`filter-${key}`}
           />
