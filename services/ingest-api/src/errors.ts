@@ -32,7 +32,12 @@ export class IngestError extends Error {
 
 /** Redis or the queue could not do its part in time: 503, never a 202. */
 export function unavailable(cause: unknown): IngestError {
-  return new IngestError(503, ERROR_CODES.unavailable, 'the beacon could not be queued; try again later', { cause });
+  return new IngestError(
+    503,
+    ERROR_CODES.unavailable,
+    'the beacon could not be queued; try again later',
+    { cause },
+  );
 }
 
 // Fastify's own client errors, mapped onto our stable codes.
@@ -60,19 +65,33 @@ const STATUS_TEXT: Record<number, string> = {
 
 function toResponse(err: FastifyError | IngestError): ErrorResponse {
   if (err instanceof IngestError) {
-    return { statusCode: err.statusCode, code: err.code, error: STATUS_TEXT[err.statusCode] ?? 'Error', message: err.message };
+    return {
+      statusCode: err.statusCode,
+      code: err.code,
+      error: STATUS_TEXT[err.statusCode] ?? 'Error',
+      message: err.message,
+    };
   }
   const status = err.statusCode ?? 500;
   if (status >= 500) {
     // Never leak the internals of a server-side failure.
-    return { statusCode: 500, code: ERROR_CODES.internal, error: STATUS_TEXT[500]!, message: 'internal error' };
+    return {
+      statusCode: 500,
+      code: ERROR_CODES.internal,
+      error: STATUS_TEXT[500]!,
+      message: 'internal error',
+    };
   }
   const code = FASTIFY_CODES[err.code] ?? ERROR_CODES.badRequest;
   return { statusCode: status, code, error: STATUS_TEXT[status] ?? 'Error', message: err.message };
 }
 
 /** The one error handler: every 4xx/5xx body is an {@link ErrorResponse}. */
-export function errorHandler(err: FastifyError | IngestError, request: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(
+  err: FastifyError | IngestError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const body = toResponse(err);
   if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
   else request.log.debug({ code: body.code, message: body.message }, 'request rejected');

@@ -67,7 +67,9 @@ describe('POST /v1/collect accepts a beacon only once it is queued', () => {
 
   it('ignores a country header that is not a two-letter code', async () => {
     for (const country of ['T1', 'XX', 'Germany']) {
-      const res = await h.collect(project.key, validBeacon(), { headers: { 'cf-ipcountry': country } });
+      const res = await h.collect(project.key, validBeacon(), {
+        headers: { 'cf-ipcountry': country },
+      });
       assert.equal(res.statusCode, 202, res.body);
     }
     const jobs = await h.jobs();
@@ -112,7 +114,11 @@ describe('CORS', () => {
     h.app.inject({
       method: 'OPTIONS',
       url: `/v1/collect?key=${key}`,
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
 
   it("allows a project's own origins and no others", async () => {
@@ -125,7 +131,9 @@ describe('CORS', () => {
     const foreign = await preflight(key, 'https://evil.example.net');
     assert.equal(foreign.headers['access-control-allow-origin'], undefined);
 
-    const post = await h.collect(key, validBeacon(), { headers: { origin: 'https://shop.example.com' } });
+    const post = await h.collect(key, validBeacon(), {
+      headers: { origin: 'https://shop.example.com' },
+    });
     assert.equal(post.statusCode, 202, post.body);
     assert.equal(post.headers['access-control-allow-origin'], 'https://shop.example.com');
   });

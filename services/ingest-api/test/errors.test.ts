@@ -5,7 +5,12 @@ import { MAX_BODY_BYTES, MAX_EVENTS_PER_BEACON, type ErrorResponse } from '@rum/
 import type { LightMyRequestResponse } from 'fastify';
 import { startHarness, validBeacon, type Harness, type TestProject } from './helpers.ts';
 
-function assertError(res: LightMyRequestResponse, status: number, code: string, message?: RegExp): ErrorResponse {
+function assertError(
+  res: LightMyRequestResponse,
+  status: number,
+  code: string,
+  message?: RegExp,
+): ErrorResponse {
   assert.equal(res.statusCode, status, res.body);
   const body = res.json<ErrorResponse>();
   assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode']);
@@ -31,24 +36,53 @@ describe('rejected beacons are answered with a stable error and nothing is queue
   it('401 without a key, and with an unknown key', async () => {
     assertError(await h.collect(null, validBeacon()), 401, 'RUM_ERR_MISSING_KEY', /key/);
     assertError(await h.collect('pk_unknown', validBeacon()), 401, 'RUM_ERR_UNKNOWN_KEY');
-    assertError(await h.collect('pk_unknown', validBeacon(), { keyInHeader: true }), 401, 'RUM_ERR_UNKNOWN_KEY');
+    assertError(
+      await h.collect('pk_unknown', validBeacon(), { keyInHeader: true }),
+      401,
+      'RUM_ERR_UNKNOWN_KEY',
+    );
   });
 
   it("403 when the Origin is not one of the project's, or missing", async () => {
     const restricted = await h.createProject({ origins: ['https://shop.example.com'] });
-    const foreign = await h.collect(restricted.key, validBeacon(), { headers: { origin: 'https://evil.example.net' } });
+    const foreign = await h.collect(restricted.key, validBeacon(), {
+      headers: { origin: 'https://evil.example.net' },
+    });
     assertError(foreign, 403, 'RUM_ERR_ORIGIN_NOT_ALLOWED', /evil\.example\.net/);
-    assertError(await h.collect(restricted.key, validBeacon()), 403, 'RUM_ERR_ORIGIN_NOT_ALLOWED', /Origin/);
+    assertError(
+      await h.collect(restricted.key, validBeacon()),
+      403,
+      'RUM_ERR_ORIGIN_NOT_ALLOWED',
+      /Origin/,
+    );
   });
 
   const badBeacons: Array<[string, unknown, RegExp]> = [
-    ['a negative value', validBeacon({ events: [{ ...validBeacon().events[0]!, value: -1 }] }), /"events\[0\]\.value"/],
-    ['a value too large for its metric', validBeacon({ events: [{ ...validBeacon().events[1]!, value: 1000 }] }), /value.*CLS/],
-    ['a string value', { ...validBeacon(), events: [{ ...validBeacon().events[0]!, value: 'NaN' }] }, /"events\[0\]\.value" must be a number/],
-    ['an unknown metric', { ...validBeacon(), events: [{ ...validBeacon().events[0]!, name: 'FOO' }] }, /"events\[0\]\.name"/],
+    [
+      'a negative value',
+      validBeacon({ events: [{ ...validBeacon().events[0]!, value: -1 }] }),
+      /"events\[0\]\.value"/,
+    ],
+    [
+      'a value too large for its metric',
+      validBeacon({ events: [{ ...validBeacon().events[1]!, value: 1000 }] }),
+      /value.*CLS/,
+    ],
+    [
+      'a string value',
+      { ...validBeacon(), events: [{ ...validBeacon().events[0]!, value: 'NaN' }] },
+      /"events\[0\]\.value" must be a number/,
+    ],
+    [
+      'an unknown metric',
+      { ...validBeacon(), events: [{ ...validBeacon().events[0]!, name: 'FOO' }] },
+      /"events\[0\]\.name"/,
+    ],
     [
       'too many events',
-      validBeacon({ events: Array.from({ length: MAX_EVENTS_PER_BEACON + 1 }, () => validBeacon().events[0]!) }),
+      validBeacon({
+        events: Array.from({ length: MAX_EVENTS_PER_BEACON + 1 }, () => validBeacon().events[0]!),
+      }),
       /"events" must contain less than or equal to 100/,
     ],
     ['a number as session id', { ...validBeacon(), sid: 42 }, /"sid" must be a string/],
@@ -65,14 +99,31 @@ describe('rejected beacons are answered with a stable error and nothing is queue
   it('400 for a value that only JSON can make infinite (1e999)', async () => {
     const raw = JSON.stringify(validBeacon()).replace('"value":2143.5', '"value":1e999');
     assert.ok(raw.includes('1e999'));
-    assertError(await h.collect(project.key, null, { raw }), 400, 'RUM_ERR_BAD_BEACON', /"events\[0\]\.value"/);
+    assertError(
+      await h.collect(project.key, null, { raw }),
+      400,
+      'RUM_ERR_BAD_BEACON',
+      /"events\[0\]\.value"/,
+    );
   });
 
   it('400 for invalid or empty JSON, plain or gzipped, and for a body that is not gzip', async () => {
-    assertError(await h.collect(project.key, null, { raw: '{"sid": "a",' }), 400, 'RUM_ERR_BAD_BEACON', /JSON/);
-    assertError(await h.collect(project.key, null, { raw: '{"sid": "a",', gzip: true }), 400, 'RUM_ERR_BAD_BEACON', /JSON/);
+    assertError(
+      await h.collect(project.key, null, { raw: '{"sid": "a",' }),
+      400,
+      'RUM_ERR_BAD_BEACON',
+      /JSON/,
+    );
+    assertError(
+      await h.collect(project.key, null, { raw: '{"sid": "a",', gzip: true }),
+      400,
+      'RUM_ERR_BAD_BEACON',
+      /JSON/,
+    );
     assertError(await h.collect(project.key, null, { raw: '' }), 400, 'RUM_ERR_BAD_BEACON');
-    const notGzip = await h.collect(project.key, validBeacon(), { headers: { 'content-encoding': 'gzip' } });
+    const notGzip = await h.collect(project.key, validBeacon(), {
+      headers: { 'content-encoding': 'gzip' },
+    });
     assertError(notGzip, 400, 'RUM_ERR_BAD_BEACON', /gzip/);
   });
 
@@ -100,8 +151,14 @@ describe('rejected beacons are answered with a stable error and nothing is queue
   });
 
   it('415 for another media type or content encoding', async () => {
-    assertError(await h.collect(project.key, validBeacon(), { contentType: 'application/xml' }), 415, 'RUM_ERR_UNSUPPORTED_MEDIA_TYPE');
-    const br = await h.collect(project.key, validBeacon(), { headers: { 'content-encoding': 'br' } });
+    assertError(
+      await h.collect(project.key, validBeacon(), { contentType: 'application/xml' }),
+      415,
+      'RUM_ERR_UNSUPPORTED_MEDIA_TYPE',
+    );
+    const br = await h.collect(project.key, validBeacon(), {
+      headers: { 'content-encoding': 'br' },
+    });
     assertError(br, 415, 'RUM_ERR_UNSUPPORTED_MEDIA_TYPE', /br/);
   });
 
@@ -121,7 +178,8 @@ describe('per-project rate limit', () => {
   it('429 with Retry-After past the limit, nothing queued for it, while another project still gets 202', async () => {
     const noisy = await h.createProject({ rateLimitPerMinute: 3 });
     const quiet = await h.createProject({ rateLimitPerMinute: 3 });
-    for (let i = 0; i < 3; i++) assert.equal((await h.collect(noisy.key, validBeacon())).statusCode, 202);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await h.collect(noisy.key, validBeacon())).statusCode, 202);
     assert.equal(await h.queuedJobs(), 3);
 
     const limited = await h.collect(noisy.key, validBeacon());
@@ -132,6 +190,22 @@ describe('per-project rate limit', () => {
 
     assert.equal((await h.collect(quiet.key, validBeacon())).statusCode, 202);
     assert.equal(await h.queuedJobs(), 4);
+  });
+
+  it('counts concurrent requests exactly, though they share one Redis call', async () => {
+    const project = await h.createProject({ rateLimitPerMinute: 3 });
+    const before = await h.queuedJobs();
+    const responses = await Promise.all(
+      Array.from({ length: 7 }, () => h.collect(project.key, validBeacon())),
+    );
+    const statuses = responses.map((r) => r.statusCode).sort();
+    assert.deepEqual(statuses, [202, 202, 202, 429, 429, 429, 429]);
+    const jobs = await h.jobs();
+    const queued = jobs
+      .flatMap((j) => j.data.beacons)
+      .filter((b) => b.projectId === project.project.id);
+    assert.equal(queued.length, 3);
+    assert.ok((await h.queuedJobs()) > before);
   });
 
   it('counts in Redis, so a second instance sees the same budget', async () => {

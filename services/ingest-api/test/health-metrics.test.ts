@@ -27,8 +27,18 @@ describe('/health and /metrics', () => {
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     const text = res.body;
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
-    assert.equal(value(/rum_ingest_http_requests_total\{method="POST",route="\/v1\/collect",status_code="202"\} (\d+)/), 2);
-    assert.equal(value(/rum_ingest_http_requests_total\{method="POST",route="\/v1\/collect",status_code="401"\} (\d+)/), 1);
+    assert.equal(
+      value(
+        /rum_ingest_http_requests_total\{method="POST",route="\/v1\/collect",status_code="202"\} (\d+)/,
+      ),
+      2,
+    );
+    assert.equal(
+      value(
+        /rum_ingest_http_requests_total\{method="POST",route="\/v1\/collect",status_code="401"\} (\d+)/,
+      ),
+      1,
+    );
     assert.equal(value(/rum_ingest_events_accepted_total\{type="metric"\} (\d+)/), 4);
     assert.equal(value(/rum_ingest_events_accepted_total\{type="error"\} (\d+)/), 2);
     assert.ok(value(/rum_ingest_queue_add_duration_seconds_count\{outcome="ok"\} (\d+)/) >= 1);

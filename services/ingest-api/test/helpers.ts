@@ -30,8 +30,22 @@ export function validBeacon(overrides: Partial<Beacon> = {}): Beacon {
     sid: uniqueName('s'),
     url: 'https://shop.example.com/products/42',
     events: [
-      { id: uniqueName('v4-lcp'), name: 'LCP', value: 2143.5, rating: 'good', navigationType: 'navigate', ts },
-      { id: uniqueName('v4-cls'), name: 'CLS', value: 0.12, delta: 0.02, rating: 'needs-improvement', ts },
+      {
+        id: uniqueName('v4-lcp'),
+        name: 'LCP',
+        value: 2143.5,
+        rating: 'good',
+        navigationType: 'navigate',
+        ts,
+      },
+      {
+        id: uniqueName('v4-cls'),
+        name: 'CLS',
+        value: 0.12,
+        delta: 0.02,
+        rating: 'needs-improvement',
+        ts,
+      },
     ],
     errors: [{ message: 'TypeError: x is undefined', stack: 'at main.js:1:2', ts }],
     device: { type: 'mobile', timezone: 'Europe/Berlin' },
@@ -53,7 +67,11 @@ export interface Harness {
   createProject(input?: { origins?: string[]; rateLimitPerMinute?: number }): Promise<TestProject>;
   /** Re-publishes every project created so far (after a private Redis lost its data). */
   republish(): Promise<void>;
-  collect(key: string | null, body: unknown, options?: CollectOptions): Promise<LightMyRequestResponse>;
+  collect(
+    key: string | null,
+    body: unknown,
+    options?: CollectOptions,
+  ): Promise<LightMyRequestResponse>;
   /** Every job currently waiting in the queue, oldest first. */
   jobs(): Promise<Bull.Job<CollectJob>[]>;
   /** How many jobs the queue holds in any state. */
@@ -105,7 +123,10 @@ export async function startHarness(options: Partial<AppOptions> = {}): Promise<H
     },
     collect(key, body, opts = {}) {
       let payload: string | Buffer = opts.raw ?? JSON.stringify(body);
-      const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json', ...opts.headers };
+      const headers: Record<string, string> = {
+        'content-type': opts.contentType ?? 'application/json',
+        ...opts.headers,
+      };
       if (opts.gzip) {
         payload = gzipSync(payload);
         headers['content-encoding'] = 'gzip';
@@ -125,7 +146,9 @@ export async function startHarness(options: Partial<AppOptions> = {}): Promise<H
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
       for (const p of projects) {
-        await redis.del(ingestKeyRedisKey(p.key), RATE_LIMIT_NAMESPACE + String(p.project.id)).catch(() => {});
+        await redis
+          .del(ingestKeyRedisKey(p.key), RATE_LIMIT_NAMESPACE + String(p.project.id))
+          .catch(() => {});
       }
       await redis.quit().catch(() => redis.disconnect());
     },

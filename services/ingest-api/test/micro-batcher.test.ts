@@ -13,7 +13,10 @@ describe('MicroBatcher', () => {
       },
     });
     await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
-    assert.deepEqual(batches, [[1, 2, 3], [4, 5]]);
+    assert.deepEqual(batches, [
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it('rejects every item of a failed flush and only those', async () => {
@@ -35,11 +38,19 @@ describe('MicroBatcher', () => {
 
   it('maxItems 1 is one flush per item; close flushes what waits and refuses more', async () => {
     const batches: number[][] = [];
-    const single = new MicroBatcher<number>({ maxItems: 1, maxWaitMs: 0, flush: async (items) => void batches.push(items) });
+    const single = new MicroBatcher<number>({
+      maxItems: 1,
+      maxWaitMs: 0,
+      flush: async (items) => void batches.push(items),
+    });
     await Promise.all([single.add(1), single.add(2)]);
     assert.deepEqual(batches, [[1], [2]]);
 
-    const slow = new MicroBatcher<number>({ maxItems: 10, maxWaitMs: 60_000, flush: async (items) => void batches.push(items) });
+    const slow = new MicroBatcher<number>({
+      maxItems: 10,
+      maxWaitMs: 60_000,
+      flush: async (items) => void batches.push(items),
+    });
     const pending = slow.add(3);
     await slow.close();
     await pending;

@@ -41,7 +41,9 @@ describe('while Redis is down', () => {
 
   it('answers 503 (never 202) for known and unknown keys, reports unhealthy, and recovers without a rebuild', async () => {
     assert.equal((await h.collect(project.key, validBeacon())).statusCode, 202);
-    assert.deepEqual((await h.app.inject({ method: 'GET', url: '/health' })).json(), { status: 'ok' });
+    assert.deepEqual((await h.app.inject({ method: 'GET', url: '/health' })).json(), {
+      status: 'ok',
+    });
 
     await stopRedis();
 

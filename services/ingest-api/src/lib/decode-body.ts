@@ -8,18 +8,30 @@ const gunzipAsync = promisify(gunzip);
  * The request body as text: gzip is inflated with a cap on the output, so a small gzip bomb
  * costs us at most `limit` bytes of memory before it is refused with a 413.
  */
-export async function decodeBody(raw: Buffer, contentEncoding: string | undefined, limit: number): Promise<string> {
+export async function decodeBody(
+  raw: Buffer,
+  contentEncoding: string | undefined,
+  limit: number,
+): Promise<string> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return raw.toString('utf8');
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new IngestError(415, ERROR_CODES.unsupportedMediaType, `Content-Encoding "${encoding}" is not supported; send gzip or no encoding`);
+    throw new IngestError(
+      415,
+      ERROR_CODES.unsupportedMediaType,
+      `Content-Encoding "${encoding}" is not supported; send gzip or no encoding`,
+    );
   }
   try {
     const inflated = await gunzipAsync(raw, { maxOutputLength: limit });
     return inflated.toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new IngestError(413, ERROR_CODES.bodyTooLarge, `body is larger than ${limit} bytes once decompressed`);
+      throw new IngestError(
+        413,
+        ERROR_CODES.bodyTooLarge,
+        `body is larger than ${limit} bytes once decompressed`,
+      );
     }
     throw new IngestError(400, ERROR_CODES.badBeacon, 'body is not valid gzip');
   }

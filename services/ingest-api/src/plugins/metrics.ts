@@ -53,12 +53,13 @@ export default fp(
   async (app) => {
     const metrics = createIngestMetrics();
     app.decorate('metrics', metrics);
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       metrics.requests.inc({
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',
         status_code: String(reply.statusCode),
       });
+      done();
     });
   },
   { name: 'rum-metrics' },

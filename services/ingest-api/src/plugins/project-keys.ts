@@ -12,6 +12,8 @@ export interface KnownProject extends IngestProject {
 export interface ProjectKeys {
   /** The project of an ingest key, or null when unknown; rejects with a 503 error when Redis cannot tell. */
   lookup(key: string): Promise<KnownProject | null>;
+  /** What the cache knows right now without asking Redis: the project, null (unknown key), or undefined (not cached). */
+  cached(key: string): KnownProject | null | undefined;
 }
 
 declare module 'fastify' {
@@ -29,7 +31,11 @@ export interface ProjectKeysOptions {
   maxEntries: number;
 }
 
-export const DEFAULT_PROJECT_KEYS: ProjectKeysOptions = { ttlMs: 30_000, negativeTtlMs: 5_000, maxEntries: 10_000 };
+export const DEFAULT_PROJECT_KEYS: ProjectKeysOptions = {
+  ttlMs: 30_000,
+  negativeTtlMs: 5_000,
+  maxEntries: 10_000,
+};
 
 /** Ingest keys are `pk_` + 32 hex characters; anything far longer is not worth a Redis round trip. */
 const MAX_KEY_LENGTH = 256;
@@ -53,20 +59,32 @@ export default fp<Partial<ProjectKeysOptions>>(
     const fetch = async (key: string): Promise<KnownProject | null> => {
       let found: IngestProject | null;
       try {
-        found = await withTimeout(lookupIngestKey(app.redis, key), REDIS_TIMEOUT_MS, 'ingest key lookup');
+        found = await withTimeout(
+          lookupIngestKey(app.redis, key),
+          REDIS_TIMEOUT_MS,
+          'ingest key lookup',
+        );
       } catch (err) {
         throw unavailable(err);
       }
-      const project = found && { ...found, origins: new Set(found.allowedOrigins.map(normalizeOrigin)) };
+      const project = found && {
+        ...found,
+        origins: new Set(found.allowedOrigins.map(normalizeOrigin)),
+      };
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, { project, expiresAt: Date.now() + (project ? ttlMs : negativeTtlMs) });
       return project;
     };
 
-    const lookup = async (key: string): Promise<KnownProject | null> => {
+    const cached = (key: string): KnownProject | null | undefined => {
       if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
       const hit = cache.get(key);
-      if (hit && hit.expiresAt > Date.now()) return hit.project;
+      return hit && hit.expiresAt > Date.now() ? hit.project : undefined;
+    };
+
+    const lookup = async (key: string): Promise<KnownProject | null> => {
+      const hit = cached(key);
+      if (hit !== undefined) return hit;
       // Concurrent misses for one key share a single Redis read.
       let pending = inFlight.get(key);
       if (!pending) {
@@ -76,7 +94,7 @@ export default fp<Partial<ProjectKeysOptions>>(
       return pending;
     };
 
-    app.decorate('projectKeys', { lookup });
+    app.decorate('projectKeys', { lookup, cached });
   },
   { name: 'rum-project-keys', dependencies: ['rum-redis'] },
 );

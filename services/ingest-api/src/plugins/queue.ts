@@ -13,7 +13,6 @@ import { REDIS_TIMEOUT_MS, withTimeout } from '../lib/with-timeout.ts';
 import { unavailable } from '../errors.ts';
 import { waitUntilReady } from './redis.ts';
 
-
 /** Micro-batching: beacons arriving together share one Bull job (see bench/ingest.bench.ts). */
 export interface BatchOptions {
   /** Most beacons in one job; 1 means one job per request. */
@@ -53,7 +52,11 @@ export default fp<QueuePluginOptions>(
         const client =
           type === 'client'
             ? createRedis(url)
-            : createRedis(url, { maxRetriesPerRequest: null, enableReadyCheck: false, enableOfflineQueue: true });
+            : createRedis(url, {
+                maxRetriesPerRequest: null,
+                enableReadyCheck: false,
+                enableOfflineQueue: true,
+              });
         clients.push(client);
         return client;
       },
@@ -68,18 +71,28 @@ export default fp<QueuePluginOptions>(
         try {
           // A timed-out add may still land later: that request got a 503, never a 202, and the
           // workers' idempotency keys absorb a client's retry.
-          await withTimeout(queue.add({ beacons }, COLLECT_JOB_OPTIONS), REDIS_TIMEOUT_MS, 'queue add');
+          await withTimeout(
+            queue.add({ beacons }, COLLECT_JOB_OPTIONS),
+            REDIS_TIMEOUT_MS,
+            'queue add',
+          );
           end({ outcome: 'ok' });
           batchBeacons.observe(beacons.length);
         } catch (err) {
           end({ outcome: 'error' });
-          app.log.warn({ err: (err as Error).message, beacons: beacons.length }, 'collect job not queued');
+          app.log.warn(
+            { err: (err as Error).message, beacons: beacons.length },
+            'collect job not queued',
+          );
           throw unavailable(err);
         }
       },
     });
 
-    app.decorate('collectQueue', { queue, enqueue: (beacon: AcceptedBeacon) => batcher.add(beacon) });
+    app.decorate('collectQueue', {
+      queue,
+      enqueue: (beacon: AcceptedBeacon) => batcher.add(beacon),
+    });
     app.addHook('onClose', async () => {
       await batcher.close();
       await queue.close();

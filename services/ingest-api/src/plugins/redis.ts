@@ -16,7 +16,11 @@ export interface RedisPluginOptions {
 export const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
 /** Resolves once `client` is ready; rejects with {@link redisUnreachableMessage} after `timeoutMs`. */
-export function waitUntilReady(client: Redis, url: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<void> {
+export function waitUntilReady(
+  client: Redis,
+  url: string,
+  timeoutMs = REDIS_CONNECT_TIMEOUT_MS,
+): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import { MAX_BODY_BYTES, validateBeacon, type AcceptedBeacon } from '@rum/shared';
 import { ERROR_CODES, IngestError } from '../errors.ts';
 import { decodeBody } from '../lib/decode-body.ts';
-import { redisRateLimitStore } from '../lib/rate-limit-store.ts';
+import { batchedRedisStore } from '../lib/rate-limit-store.ts';
 import { REDIS_TIMEOUT_MS } from '../lib/with-timeout.ts';
 import { normalizeOrigin, type KnownProject } from '../plugins/project-keys.ts';
 import { collectSchema } from '../schemas/collect.ts';
@@ -28,6 +28,12 @@ const RATE_LIMIT_WINDOW_MS = 60_000;
 const MAX_USER_AGENT_LENGTH = 512;
 /** Browsers may cache a preflight this long (Chromium caps it at 2 hours). */
 const PREFLIGHT_MAX_AGE_S = 7200;
+const ANY_ORIGIN_CORS: FastifyCorsOptions = {
+  origin: true,
+  methods: ['POST'],
+  allowedHeaders: ['content-type', 'content-encoding', 'x-api-key'],
+  maxAge: PREFLIGHT_MAX_AGE_S,
+};
 
 function ingestKeyOf(request: FastifyRequest): string | undefined {
   const fromQuery = (request.query as { key?: unknown }).key;
@@ -52,23 +58,46 @@ function countryOf(request: FastifyRequest, header: string): string | undefined 
 const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { countryHeader }) => {
   // CORS per project: its allowed origins, or any origin when it lists none. A preflight
   // carries no x-api-key value, so without ?key= it is allowed and the POST itself is checked.
+  const corsOptions = new WeakMap<KnownProject, FastifyCorsOptions>();
+  const corsFor = (project: KnownProject | null): FastifyCorsOptions => {
+    if (!project || project.origins.size === 0) return ANY_ORIGIN_CORS;
+    let options = corsOptions.get(project);
+    if (!options)
+      corsOptions.set(project, (options = { ...ANY_ORIGIN_CORS, origin: [...project.origins] }));
+    return options;
+  };
   await app.register(cors, {
-    delegator: async (request: FastifyRequest): Promise<FastifyCorsOptions> => {
+    // Callback style: a cached project (the usual case) costs no promise.
+    delegator: (
+      request: FastifyRequest,
+      callback: (err: Error | null, options: FastifyCorsOptions) => void,
+    ) => {
       const key = ingestKeyOf(request);
-      const project = key ? await app.projectKeys.lookup(key).catch(() => null) : null;
-      return {
-        origin: project && project.allowedOrigins.length > 0 ? [...project.origins] : true,
-        methods: ['POST'],
-        allowedHeaders: ['content-type', 'content-encoding', 'x-api-key'],
-        maxAge: PREFLIGHT_MAX_AGE_S,
-      };
+      const known = key ? app.projectKeys.cached(key) : null;
+      if (known !== undefined) return callback(null, corsFor(known));
+      app.projectKeys.lookup(key!).then(
+        (project) => callback(null, corsFor(project)),
+        () => callback(null, ANY_ORIGIN_CORS),
+      );
     },
   });
 
   // Per-project counters in Redis, shared by every ingest instance; a failure is a 503.
+  const limiterStore = batchedRedisStore({
+    redis: app.redis,
+    namespace: RATE_LIMIT_NAMESPACE,
+    timeoutMs: REDIS_TIMEOUT_MS,
+  });
+  app.addHook('onClose', () => limiterStore.close());
   await app.register(rateLimit, {
     global: false,
-    store: redisRateLimitStore(app.redis, RATE_LIMIT_NAMESPACE, REDIS_TIMEOUT_MS),
+    store: limiterStore.Store,
+    // The limit headers only on a 429: beacons' answers are not read, and each header costs.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: (request, context) =>
       new IngestError(
         429,
@@ -79,24 +108,42 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
 
   app.decorateRequest('ingestProject', null);
 
-  app.addHook('onRequest', async (request) => {
-    const key = ingestKeyOf(request);
-    if (!key) {
-      throw new IngestError(401, ERROR_CODES.missingKey, 'ingest key missing: pass it as ?key= or in the x-api-key header');
-    }
-    const project = await app.projectKeys.lookup(key);
-    if (!project) throw new IngestError(401, ERROR_CODES.unknownKey, 'unknown ingest key');
+  /** Null when `project` may send this request, else the 401/403 to answer. */
+  const refusal = (request: FastifyRequest, project: KnownProject | null): IngestError | null => {
+    if (!project) return new IngestError(401, ERROR_CODES.unknownKey, 'unknown ingest key');
     if (project.origins.size > 0) {
       const origin = request.headers.origin;
       if (!origin || !project.origins.has(normalizeOrigin(origin))) {
-        throw new IngestError(
+        return new IngestError(
           403,
           ERROR_CODES.originNotAllowed,
-          origin ? `origin ${origin} is not allowed to send beacons for this project` : 'an Origin header is required by this project',
+          origin
+            ? `origin ${origin} is not allowed to send beacons for this project`
+            : 'an Origin header is required by this project',
         );
       }
     }
     request.ingestProject = project;
+    return null;
+  };
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const key = ingestKeyOf(request);
+    if (!key) {
+      return done(
+        new IngestError(
+          401,
+          ERROR_CODES.missingKey,
+          'ingest key missing: pass it as ?key= or in the x-api-key header',
+        ),
+      );
+    }
+    const known = app.projectKeys.cached(key);
+    if (known !== undefined) return done(refusal(request, known) ?? undefined);
+    app.projectKeys.lookup(key).then(
+      (project) => done(refusal(request, project) ?? undefined),
+      (err: IngestError) => done(err),
+    );
   });
 
   // One parser for both media types: sendBeacon sends JSON as text/plain to avoid a preflight.
@@ -109,7 +156,10 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
       const text = await decodeBody(raw, request.headers['content-encoding'], MAX_BODY_BYTES);
       return new Promise((resolve, reject) => {
         parseJson(request, text, (err, body) => {
-          if (err) reject(new IngestError(400, ERROR_CODES.badBeacon, `body is not valid JSON: ${err.message}`));
+          if (err)
+            reject(
+              new IngestError(400, ERROR_CODES.badBeacon, `body is not valid JSON: ${err.message}`),
+            );
           else resolve(body);
         });
       });

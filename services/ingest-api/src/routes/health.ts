@@ -7,7 +7,11 @@ import { healthSchema } from '../schemas/health.ts';
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/health', { schema: healthSchema }, async () => {
     try {
-      await withTimeout(Promise.all([app.redis.ping(), app.collectQueue.queue.client.ping()]), REDIS_TIMEOUT_MS, 'PING');
+      await withTimeout(
+        Promise.all([app.redis.ping(), app.collectQueue.queue.client.ping()]),
+        REDIS_TIMEOUT_MS,
+        'PING',
+      );
     } catch (err) {
       throw new IngestError(503, ERROR_CODES.unavailable, 'Redis is not reachable', { cause: err });
     }
