@@ -14,7 +14,14 @@ export interface ManagedProcess {
   onLine(listener: (line: string) => void): void;
 }
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /**
  * A pino JSON line as `LEVEL message {extra}`; other lines as they are. Services log JSON
@@ -23,7 +30,15 @@ const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 4
 export function formatLogLine(line: string): string {
   if (!line.startsWith('{')) return line;
   try {
-    const { level, msg, time: _time, pid: _pid, hostname: _host, name: _name, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const {
+      level,
+      msg,
+      time: _time,
+      pid: _pid,
+      hostname: _host,
+      name: _name,
+      ...rest
+    } = JSON.parse(line) as Record<string, unknown>;
     const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
     return `${(LEVELS[level as number] ?? String(level)).padEnd(5)} ${String(msg ?? '')}${extra}`;
   } catch {
@@ -86,14 +101,22 @@ export async function stopProcesses(processes: ManagedProcess[], graceMs: number
 }
 
 /** Rejects when `p` exits first; resolves when `ready()` does. Polls every 250 ms up to `timeoutMs`. */
-export async function waitUntilReady(p: ManagedProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(
+  p: ManagedProcess,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   let exitCode: number | string | undefined;
   void p.exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`${p.name} exited (${exitCode}) before it was ready; see its log above`);
+    if (exitCode !== undefined)
+      throw new Error(`${p.name} exited (${exitCode}) before it was ready; see its log above`);
     if (await ready().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${p.name} was not ready within ${Math.round(timeoutMs / 1000)} s; see its log above`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${p.name} was not ready within ${Math.round(timeoutMs / 1000)} s; see its log above`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -35,7 +35,10 @@ function escapeHtml(s: string): string {
 function page(path: string, options: DemoSiteOptions): string {
   const { title, lead } = PAGES[path]!;
   const nav = Object.keys(PAGES)
-    .map((p) => `<a href="${p}"${p === path ? ' aria-current="page"' : ''}>${escapeHtml(PAGES[p]!.title)}</a>`)
+    .map(
+      (p) =>
+        `<a href="${p}"${p === path ? ' aria-current="page"' : ''}>${escapeHtml(PAGES[p]!.title)}</a>`,
+    )
     .join(' · ');
   return `<!doctype html>
 <html lang="en">
@@ -112,16 +115,23 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<Server> {
     if (url.pathname === '/rum.js' || url.pathname === '/rum.js.map') {
       const file = url.pathname === '/rum.js' ? options.sdkFile : `${options.sdkFile}.map`;
       if (!existsSync(file)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('SDK not built: run `npm run build -w packages/sdk`\n');
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end('SDK not built: run `npm run build -w packages/sdk`\n');
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-cache',
+      });
       createReadStream(file).pipe(res);
       return;
     }
     if (url.pathname === '/hero.svg') {
       setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(HERO_SVG);
+        res
+          .writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' })
+          .end(HERO_SVG);
       }, HERO_DELAY_MS);
       return;
     }
@@ -130,7 +140,9 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<Server> {
       return;
     }
     if (PAGES[url.pathname]) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page(url.pathname, options));
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(page(url.pathname, options));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');

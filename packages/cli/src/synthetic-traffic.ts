@@ -5,7 +5,15 @@
  * odd JS error. Pure: a seeded random source in, beacons out.
  */
 import { randomBytes } from 'node:crypto';
-import { MAX_METRIC_VALUE, rate, type Beacon, type BeaconError, type BeaconEvent, type DeviceType, type MetricName } from '@rum/shared';
+import {
+  MAX_METRIC_VALUE,
+  rate,
+  type Beacon,
+  type BeaconError,
+  type BeaconEvent,
+  type DeviceType,
+  type MetricName,
+} from '@rum/shared';
 
 /** A random number in [0, 1). */
 export type Random = () => number;
@@ -68,44 +76,123 @@ interface Agent {
 
 const AGENTS: readonly Agent[] = [
   {
-    weight: 30, device: 'desktop', browser: 'Chrome', browserVersion: '141.0.0.0', os: 'Windows', screen: '1920x1080', slowdown: 1, chromium: true,
-    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36',
+    weight: 30,
+    device: 'desktop',
+    browser: 'Chrome',
+    browserVersion: '141.0.0.0',
+    os: 'Windows',
+    screen: '1920x1080',
+    slowdown: 1,
+    chromium: true,
+    userAgent:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36',
   },
   {
-    weight: 9, device: 'desktop', browser: 'Edge', browserVersion: '141.0.0.0', os: 'Windows', screen: '1536x864', slowdown: 1.05, chromium: true,
-    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36 Edg/141.0.0.0',
+    weight: 9,
+    device: 'desktop',
+    browser: 'Edge',
+    browserVersion: '141.0.0.0',
+    os: 'Windows',
+    screen: '1536x864',
+    slowdown: 1.05,
+    chromium: true,
+    userAgent:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36 Edg/141.0.0.0',
   },
   {
-    weight: 7, device: 'desktop', browser: 'Firefox', browserVersion: '144.0', os: 'Windows', screen: '1920x1080', slowdown: 1.1, chromium: false,
+    weight: 7,
+    device: 'desktop',
+    browser: 'Firefox',
+    browserVersion: '144.0',
+    os: 'Windows',
+    screen: '1920x1080',
+    slowdown: 1.1,
+    chromium: false,
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:144.0) Gecko/20100101 Firefox/144.0',
   },
   {
-    weight: 9, device: 'desktop', browser: 'Safari', browserVersion: '18.6', os: 'macOS', screen: '1440x900', slowdown: 0.9, chromium: false,
-    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15',
+    weight: 9,
+    device: 'desktop',
+    browser: 'Safari',
+    browserVersion: '18.6',
+    os: 'macOS',
+    screen: '1440x900',
+    slowdown: 0.9,
+    chromium: false,
+    userAgent:
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15',
   },
   {
-    weight: 6, device: 'desktop', browser: 'Chrome', browserVersion: '141.0.0.0', os: 'macOS', screen: '1728x1117', slowdown: 0.85, chromium: true,
-    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36',
+    weight: 6,
+    device: 'desktop',
+    browser: 'Chrome',
+    browserVersion: '141.0.0.0',
+    os: 'macOS',
+    screen: '1728x1117',
+    slowdown: 0.85,
+    chromium: true,
+    userAgent:
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36',
   },
   {
-    weight: 22, device: 'mobile', browser: 'Chrome', browserVersion: '141.0.7390.122', os: 'Android', screen: '412x915', slowdown: 1.6, chromium: true,
-    userAgent: 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.7390.122 Mobile Safari/537.36',
+    weight: 22,
+    device: 'mobile',
+    browser: 'Chrome',
+    browserVersion: '141.0.7390.122',
+    os: 'Android',
+    screen: '412x915',
+    slowdown: 1.6,
+    chromium: true,
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.7390.122 Mobile Safari/537.36',
   },
   {
-    weight: 4, device: 'mobile', browser: 'Samsung Internet', browserVersion: '28.0', os: 'Android', screen: '384x832', slowdown: 1.8, chromium: true,
-    userAgent: 'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36',
+    weight: 4,
+    device: 'mobile',
+    browser: 'Samsung Internet',
+    browserVersion: '28.0',
+    os: 'Android',
+    screen: '384x832',
+    slowdown: 1.8,
+    chromium: true,
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36',
   },
   {
-    weight: 16, device: 'mobile', browser: 'Safari', browserVersion: '18.6', os: 'iOS', screen: '390x844', slowdown: 1.25, chromium: false,
-    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1',
+    weight: 16,
+    device: 'mobile',
+    browser: 'Safari',
+    browserVersion: '18.6',
+    os: 'iOS',
+    screen: '390x844',
+    slowdown: 1.25,
+    chromium: false,
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1',
   },
   {
-    weight: 4, device: 'tablet', browser: 'Safari', browserVersion: '18.6', os: 'iOS', screen: '820x1180', slowdown: 1.15, chromium: false,
-    userAgent: 'Mozilla/5.0 (iPad; CPU OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1',
+    weight: 4,
+    device: 'tablet',
+    browser: 'Safari',
+    browserVersion: '18.6',
+    os: 'iOS',
+    screen: '820x1180',
+    slowdown: 1.15,
+    chromium: false,
+    userAgent:
+      'Mozilla/5.0 (iPad; CPU OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1',
   },
   {
-    weight: 2, device: 'tablet', browser: 'Chrome', browserVersion: '141.0.7390.122', os: 'Android', screen: '800x1280', slowdown: 1.45, chromium: true,
-    userAgent: 'Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.7390.122 Safari/537.36',
+    weight: 2,
+    device: 'tablet',
+    browser: 'Chrome',
+    browserVersion: '141.0.7390.122',
+    os: 'Android',
+    screen: '800x1280',
+    slowdown: 1.45,
+    chromium: true,
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.7390.122 Safari/537.36',
   },
 ];
 
@@ -177,13 +264,15 @@ const ERRORS = [
     weight: 5,
     message: "TypeError: Cannot read properties of undefined (reading 'price')",
     source: '/assets/app.js',
-    stack: "TypeError: Cannot read properties of undefined (reading 'price')\n    at renderCart (/assets/app.js:1:48211)\n    at updateBasket (/assets/app.js:1:47002)",
+    stack:
+      "TypeError: Cannot read properties of undefined (reading 'price')\n    at renderCart (/assets/app.js:1:48211)\n    at updateBasket (/assets/app.js:1:47002)",
   },
   {
     weight: 3,
     message: 'ReferenceError: gtag is not defined',
     source: '/assets/analytics.js',
-    stack: 'ReferenceError: gtag is not defined\n    at trackClick (/assets/analytics.js:1:912)\n    at HTMLButtonElement.<anonymous> (/assets/app.js:1:20415)',
+    stack:
+      'ReferenceError: gtag is not defined\n    at trackClick (/assets/analytics.js:1:912)\n    at HTMLButtonElement.<anonymous> (/assets/app.js:1:20415)',
   },
   {
     weight: 2,
@@ -247,18 +336,21 @@ export function syntheticPageView(random: Random, options: TrafficOptions): Synt
   const interacted = random() < 0.65;
   if (interacted) {
     values.FID = sample(random, 'FID', agent.slowdown * page.interaction);
-    if (agent.chromium) values.INP = Math.max(values.FID, sample(random, 'INP', agent.slowdown * page.interaction));
+    if (agent.chromium)
+      values.INP = Math.max(values.FID, sample(random, 'INP', agent.slowdown * page.interaction));
   }
 
-  const events: BeaconEvent[] = (Object.entries(values) as [MetricName, number][]).map(([name, value], i) => ({
-    id: id(random, `v5-${name}`),
-    name,
-    value,
-    delta: value,
-    rating: rate(name, value),
-    navigationType: navigation.type,
-    ts: ts + i * 50,
-  }));
+  const events: BeaconEvent[] = (Object.entries(values) as [MetricName, number][]).map(
+    ([name, value], i) => ({
+      id: id(random, `v5-${name}`),
+      name,
+      value,
+      delta: value,
+      rating: rate(name, value),
+      navigationType: navigation.type,
+      ts: ts + i * 50,
+    }),
+  );
 
   const errors: BeaconError[] = [];
   if (random() < options.errorRate) {
@@ -266,7 +358,13 @@ export function syntheticPageView(random: Random, options: TrafficOptions): Synt
     errors.push({
       message: error.message,
       ...(error.stack ? { stack: error.stack } : {}),
-      ...(error.source ? { source: `${options.origin}${error.source}`, line: 1, col: 1 + Math.floor(random() * 50_000) } : {}),
+      ...(error.source
+        ? {
+            source: `${options.origin}${error.source}`,
+            line: 1,
+            col: 1 + Math.floor(random() * 50_000),
+          }
+        : {}),
       ts: ts + 2000,
     });
   }
@@ -285,8 +383,19 @@ export function syntheticPageView(random: Random, options: TrafficOptions): Synt
       screen: agent.screen,
     },
     ...(agent.chromium
-      ? { connection: { effectiveType: connection.effectiveType, rtt: connection.rtt, downlink: connection.downlink, saveData: false } }
+      ? {
+          connection: {
+            effectiveType: connection.effectiveType,
+            rtt: connection.rtt,
+            downlink: connection.downlink,
+            saveData: false,
+          },
+        }
       : {}),
   };
-  return { beacon, userAgent: agent.userAgent, contentType: random() < 0.8 ? 'text/plain;charset=UTF-8' : 'application/json' };
+  return {
+    beacon,
+    userAgent: agent.userAgent,
+    contentType: random() < 0.8 ? 'text/plain;charset=UTF-8' : 'application/json',
+  };
 }

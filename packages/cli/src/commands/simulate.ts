@@ -61,13 +61,15 @@ export function parseSimulateArgs(args: string[]): SimulateOptions {
   }
   const events = positive('events', values.events, true);
   const minutes = positive('minutes', values.minutes, false);
-  if (events !== undefined && minutes !== undefined) throw new UsageError('give --events or --minutes, not both');
+  if (events !== undefined && minutes !== undefined)
+    throw new UsageError('give --events or --minutes, not both');
   const rate = positive('rate', values.rate, false);
   if (rate === 0) throw new UsageError('--rate must be above 0 events per second');
   const errorRate = positive('error-rate', values['error-rate'], false) ?? 0.04;
   if (errorRate > 1) throw new UsageError('--error-rate is a share of page views, between 0 and 1');
   const origin = values.origin ?? 'https://shop.example.com';
-  if (!/^https?:\/\/[^/]+$/.test(origin)) throw new UsageError(`--origin must look like https://example.com, got "${origin}"`);
+  if (!/^https?:\/\/[^/]+$/.test(origin))
+    throw new UsageError(`--origin must look like https://example.com, got "${origin}"`);
   return {
     key: values.key,
     endpoint: values.endpoint,
@@ -95,7 +97,11 @@ export interface SimulateSummary {
   eventsPerSecond: number;
 }
 
-async function send(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+async function send(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   for (let attempt = 0; ; attempt++) {
     let response: Response;
     try {
@@ -112,7 +118,12 @@ async function send(url: string, body: string, headers: Record<string, string>):
     const text = await response.text();
     if ((response.status === 429 || response.status === 503) && attempt < MAX_RETRIES) {
       const retryAfter = Number(response.headers.get('retry-after'));
-      await new Promise((r) => setTimeout(r, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 500 * 2 ** attempt));
+      await new Promise((r) =>
+        setTimeout(
+          r,
+          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 500 * 2 ** attempt,
+        ),
+      );
       continue;
     }
     return { status: response.status, text };
@@ -164,10 +175,14 @@ export async function simulate(
         errorRate: options.errorRate,
       });
       // Trim the last page view so exactly --events events are sent.
-      view.beacon.events = view.beacon.events.slice(0, Math.max(1, Math.min(view.beacon.events.length, target - planned)));
+      view.beacon.events = view.beacon.events.slice(
+        0,
+        Math.max(1, Math.min(view.beacon.events.length, target - planned)),
+      );
       planned += view.beacon.events.length;
       const checked = validateBeacon(view.beacon);
-      if (checked.error) throw new Error(`generated an invalid beacon (a bug in the simulator): ${checked.error}`);
+      if (checked.error)
+        throw new Error(`generated an invalid beacon (a bug in the simulator): ${checked.error}`);
       if (options.rate !== undefined) {
         // Pace: the n-th event is due n / rate seconds after the start.
         const due = started + (planned / options.rate) * 1000;
@@ -201,7 +216,8 @@ export async function simulate(
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   summary.seconds = Math.round((Date.now() - started) / 100) / 10;
-  summary.eventsPerSecond = summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : summary.events;
+  summary.eventsPerSecond =
+    summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : summary.events;
   report(true);
   return summary;
 }
@@ -209,11 +225,16 @@ export async function simulate(
 /** `rum simulate`: synthetic traffic for the demo project (or --key) through the ingest API over HTTP. */
 export async function simulateCommand(config: Config, args: string[]): Promise<void> {
   const options = parseSimulateArgs(args);
-  const endpoint = options.endpoint ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.ingestPort}`;
+  const endpoint =
+    options.endpoint ??
+    `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.ingestPort}`;
   const key =
     options.key ??
     (await withDatabase(config, (pool) => findProject(pool, DEMO_PROJECT)))?.ingestKey;
-  if (!key) throw new Error(`no "${DEMO_PROJECT}" project yet: run \`npm start\` once, or pass --key <ingest key>`);
+  if (!key)
+    throw new Error(
+      `no "${DEMO_PROJECT}" project yet: run \`npm start\` once, or pass --key <ingest key>`,
+    );
   // One line rewritten in place on a terminal; a line every few seconds in a log.
   const tty = process.stderr.isTTY === true;
   let lastLogged = 0;

@@ -22,7 +22,11 @@ import {
   type ManagedProcess,
 } from '../child-processes.ts';
 import { startDemoSite } from '../demo-site.ts';
-import { POLICY_INTERVAL_MS, startEmbeddedTimescale, type EmbeddedTimescale } from '../embedded-db.ts';
+import {
+  POLICY_INTERVAL_MS,
+  startEmbeddedTimescale,
+  type EmbeddedTimescale,
+} from '../embedded-db.ts';
 import { migrate } from '../migrate.ts';
 import { createProject, findProject, syncIngestKeys } from '../projects.ts';
 import { UsageError } from '../usage.ts';
@@ -47,7 +51,11 @@ function log(line: string): void {
 
 /** The host to put in printed URLs: a wildcard bind address is not one a browser can open. */
 function publicHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return host === '0.0.0.0' || host === '::'
+    ? 'localhost'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
 }
 
 function viteBin(): string {
@@ -60,9 +68,14 @@ function viteBin(): string {
 async function buildSdk(): Promise<void> {
   log(`SDK script-tag build missing (${SDK_FILE}): building it…`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const build = startProcess('sdk-build', npm, ['run', 'build', '-w', 'packages/sdk'], { cwd: REPO_ROOT, env: process.env, write: log });
+  const build = startProcess('sdk-build', npm, ['run', 'build', '-w', 'packages/sdk'], {
+    cwd: REPO_ROOT,
+    env: process.env,
+    write: log,
+  });
   const code = await build.exited;
-  if (code !== 0 || !existsSync(SDK_FILE)) throw new Error(`building the SDK failed (exit ${code}); see the log above`);
+  if (code !== 0 || !existsSync(SDK_FILE))
+    throw new Error(`building the SDK failed (exit ${code}); see the log above`);
 }
 
 /** Creates the demo project the first time; every time, republishes ingest keys (Redis may have been flushed). */
@@ -70,7 +83,8 @@ async function ensureDemoProject(pool: Pool, redis: Redis, config: Config): Prom
   const existing = await findProject(pool, DEMO_PROJECT);
   const ingestKey =
     existing?.ingestKey ??
-    (await createProject(pool, redis, { slug: DEMO_PROJECT, name: 'Demo shop' }, config.jwtSecret)).ingestKey;
+    (await createProject(pool, redis, { slug: DEMO_PROJECT, name: 'Demo shop' }, config.jwtSecret))
+      .ingestKey;
   if (!existing) log(`created the "${DEMO_PROJECT}" project`);
   await syncIngestKeys(pool, redis);
   return ingestKey;
@@ -82,7 +96,8 @@ async function ensureDemoProject(pool: Pool, redis: Redis, config: Config): Prom
  * four services, the dashboard and the demo page; the URLs. Ctrl-C stops it all.
  */
 export async function startCommand(config: Config, args: string[]): Promise<void> {
-  if (args.length > 0) throw new UsageError('start takes no arguments (configure it with the environment)');
+  if (args.length > 0)
+    throw new UsageError('start takes no arguments (configure it with the environment)');
   await assertRedisReachable(config.redisUrl);
 
   let embedded: EmbeddedTimescale | undefined;
@@ -150,7 +165,11 @@ export async function startCommand(config: Config, args: string[]): Promise<void
         );
       }
       log(`starting the embedded TimescaleDB (data in ${config.dataDir})…`);
-      embedded = await startEmbeddedTimescale({ dataDir: config.dataDir, advertise: true, policyIntervalMs: POLICY_INTERVAL_MS });
+      embedded = await startEmbeddedTimescale({
+        dataDir: config.dataDir,
+        advertise: true,
+        policyIntervalMs: POLICY_INTERVAL_MS,
+      });
       databaseUrl = embedded.url;
     }
     pool = createPool(databaseUrl, 2);
@@ -178,7 +197,8 @@ export async function startCommand(config: Config, args: string[]): Promise<void
       RUM_DATA_DIR: config.dataDir,
       // The embedded engine runs one statement at a time: concurrent worker transactions only
       // queue behind each other there (and have been seen to stall it), so one at a time.
-      WORKER_CONCURRENCY: embedded && !process.env.WORKER_CONCURRENCY ? '1' : String(config.workerConcurrency),
+      WORKER_CONCURRENCY:
+        embedded && !process.env.WORKER_CONCURRENCY ? '1' : String(config.workerConcurrency),
       // The dashboard finds the APIs on the host it is opened from, on these ports.
       VITE_QUERY_API_PORT: String(config.queryPort),
       VITE_WEBSOCKET_PORT: String(config.wsPort),
@@ -202,14 +222,30 @@ export async function startCommand(config: Config, args: string[]): Promise<void
       const ready =
         name === 'workers'
           ? printed(p, 'workers consuming')
-          : answers(`${name === 'ingest-api' ? urls.ingest : name === 'query-api' ? urls.query : urls.websocket}/health`);
+          : answers(
+              `${name === 'ingest-api' ? urls.ingest : name === 'query-api' ? urls.query : urls.websocket}/health`,
+            );
       readiness.push({ process: p, ready });
     }
-    const dashboard = startProcess('dashboard', process.execPath, [viteBin(), '--configLoader', 'runner', '--host', config.host, '--port', String(config.dashboardPort), '--strictPort'], {
-      cwd: DASHBOARD_DIR,
-      env,
-      write: log,
-    });
+    const dashboard = startProcess(
+      'dashboard',
+      process.execPath,
+      [
+        viteBin(),
+        '--configLoader',
+        'runner',
+        '--host',
+        config.host,
+        '--port',
+        String(config.dashboardPort),
+        '--strictPort',
+      ],
+      {
+        cwd: DASHBOARD_DIR,
+        env,
+        write: log,
+      },
+    );
     children.push(dashboard);
     readiness.push({ process: dashboard, ready: answers(urls.dashboard) });
 
