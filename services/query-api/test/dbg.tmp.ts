@@ -1,0 +1,18 @@
+import { startPrivateRedis, startTestDatabase, connectTestRedis, createTestProject, TEST_JWT_SECRET } from '@rum/cli/test-support';
+import { buildApp } from '../src/app.ts';
+const log = (m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+const db = await startTestDatabase();
+const redis = connectTestRedis();
+const p = await createTestProject(db.pool, redis);
+log('db');
+const pr = await startPrivateRedis();
+log('redis ' + pr.url);
+const app = await buildApp({ pool: db.pool, redisUrl: pr.url, config: { jwtSecret: TEST_JWT_SECRET, logLevel: 'debug' } });
+log('built');
+const req = () => app.inject({ url: `/v1/projects/${p.project}/summary?range=24h`, headers: { authorization: `Bearer ${p.readToken}` } });
+log(String((await req()).headers['x-cache']));
+await pr.stop();
+log('stopped');
+const r = await req();
+log(`${r.statusCode} ${r.headers['x-cache']}`);
+await app.close(); log('closed'); redis.disconnect(); await db.stop(); log('done');
