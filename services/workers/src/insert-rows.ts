@@ -77,7 +77,7 @@ export function dedupeErrors(beacons: readonly NormalisedBeacon[]): Map<string, 
 }
 
 /**
- * Creates the job's websites and pages and commits its metrics and errors, in one transaction.
+ * Creates the job's websites and pages, then commits its metrics and errors in one transaction.
  * Returns what was actually inserted or grown: nothing when the job was already stored.
  */
 export async function insertRows(
@@ -91,16 +91,15 @@ export async function insertRows(
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
+    const ids = await sites.resolve(client, beacons);
     await client.query('BEGIN');
     try {
-      const { ids, remember } = await sites.resolve(client, beacons);
       const committed: CommittedRows = {
         metrics: await insertUnnest(client, METRICS_SQL, METRIC_COLUMNS, ids, metrics),
         errors: await insertUnnest(client, ERRORS_SQL, ERROR_COLUMNS, ids, errors),
       };
       await options.beforeCommit?.();
       await client.query('COMMIT');
-      remember();
       return committed;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});

@@ -1,8 +1,7 @@
 /**
- * Website and page ids, created on first sight (upsert) and cached in memory. The upserts run
- * in the job's transaction (the embedded engine serialises whole transactions, not loose
- * statements racing on the same rows), and the cache learns new ids only after COMMIT, so it
- * never holds the id of a row that a rolled back transaction created.
+ * Website and page ids, created on first sight (upsert) and cached in memory. The cache is
+ * only filled from committed statements, so it never holds the id of a row that a rolled
+ * back transaction created.
  */
 import type { PoolClient } from '@rum/shared';
 
@@ -49,17 +48,6 @@ export interface PageIds {
   pageId: number;
 }
 
-export interface ResolvedPages {
-  /** Ids by {@link pageKey}. */
-  ids: Map<string, PageIds>;
-  /** Adds the ids created by this call to the cache; call it once their transaction committed. */
-  remember(): void;
-}
-
-function sortedValues<V>(map: Map<string, V>): V[] {
-  return [...map.keys()].sort().map((key) => map.get(key)!);
-}
-
 export class SiteCache {
   private readonly websites: LruMap<number>;
   private readonly pages: LruMap<number>;
@@ -71,25 +59,28 @@ export class SiteCache {
 
   /**
    * Ids for every page referenced, creating the missing websites and pages with one statement
-   * each, on `client` inside the caller's transaction. New ids enter the cache only when the
-   * caller calls `remember()` after COMMIT. Keys are upserted in sorted order, so two jobs
-   * never lock the same rows in opposite orders (no deadlock on a real server).
+   * each. Run outside the rows' transaction (autocommit), see the module comment.
+   * Returns a lookup by {@link pageKey}.
    */
-  async resolve(client: PoolClient, refs: readonly PageRef[]): Promise<ResolvedPages> {
-    const newSites = new Map<string, number>();
-    const newPages = new Map<string, number>();
-    const websiteOf = (ref: PageRef) => {
-      const key = ref.projectId + SEP + ref.domain;
-      return this.websites.get(key) ?? newSites.get(key);
-    };
+  resolve(client: PoolClient, refs: readonly PageRef[]): Promise<Map<string, PageIds>> {
+    // One resolution at a time per process: concurrent jobs would otherwise race to upsert the
+    // same new page, which wedges the embedded engine (pglite-socket) and only adds row-lock
+    // waits on a real server. Cache hits make this instant in the steady state.
+    const run = this.tail.then(() => this.resolveNow(client, refs));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private async resolveNow(client: PoolClient, refs: readonly PageRef[]): Promise<Map<string, PageIds>> {
     const missingSites = new Map<string, { projectId: number; domain: string }>();
     for (const { projectId, domain } of refs) {
-      if (websiteOf({ projectId, domain, path: '' }) === undefined) {
-        missingSites.set(projectId + SEP + domain, { projectId, domain });
-      }
+      const key = projectId + SEP + domain;
+      if (this.websites.get(key) === undefined) missingSites.set(key, { projectId, domain });
     }
     if (missingSites.size > 0) {
-      const sites = sortedValues(missingSites);
+      const sites = [...missingSites.values()];
       // DO UPDATE (a no-op write) rather than DO NOTHING so RETURNING also yields existing rows.
       const { rows } = await client.query<{ id: number; project_id: number; domain: string }>(
         `INSERT INTO websites (project_id, domain)
@@ -98,19 +89,20 @@ export class SiteCache {
          RETURNING id, project_id, domain`,
         [sites.map((s) => s.projectId), sites.map((s) => s.domain)],
       );
-      for (const row of rows) newSites.set(row.project_id + SEP + row.domain, row.id);
+      for (const row of rows) this.websites.set(row.project_id + SEP + row.domain, row.id);
     }
 
-    const pageOf = (websiteId: number, path: string) =>
-      this.pages.get(websiteId + SEP + path) ?? newPages.get(websiteId + SEP + path);
+    const result = new Map<string, PageIds>();
     const missingPages = new Map<string, { websiteId: number; path: string }>();
     for (const ref of refs) {
-      const websiteId = websiteOf(ref);
+      const websiteId = this.websites.get(ref.projectId + SEP + ref.domain);
       if (websiteId === undefined) throw new Error(`website ${ref.domain} of project ${ref.projectId} was not created`);
-      if (pageOf(websiteId, ref.path) === undefined) missingPages.set(websiteId + SEP + ref.path, { websiteId, path: ref.path });
+      const pageId = this.pages.get(websiteId + SEP + ref.path);
+      if (pageId === undefined) missingPages.set(websiteId + SEP + ref.path, { websiteId, path: ref.path });
+      else result.set(pageKey(ref), { websiteId, pageId });
     }
     if (missingPages.size > 0) {
-      const pages = sortedValues(missingPages);
+      const pages = [...missingPages.values()];
       const { rows } = await client.query<{ id: number; website_id: number; path: string }>(
         `INSERT INTO pages (website_id, path)
          SELECT * FROM unnest($1::int[], $2::text[])
@@ -118,21 +110,15 @@ export class SiteCache {
          RETURNING id, website_id, path`,
         [pages.map((p) => p.websiteId), pages.map((p) => p.path)],
       );
-      for (const row of rows) newPages.set(row.website_id + SEP + row.path, row.id);
+      for (const row of rows) this.pages.set(row.website_id + SEP + row.path, row.id);
+      for (const ref of refs) {
+        const websiteId = this.websites.get(ref.projectId + SEP + ref.domain)!;
+        const pageId = this.pages.get(websiteId + SEP + ref.path);
+        if (pageId === undefined) throw new Error(`page ${ref.path} of ${ref.domain} was not created`);
+        result.set(pageKey(ref), { websiteId, pageId });
+      }
     }
-
-    const ids = new Map<string, PageIds>();
-    for (const ref of refs) {
-      const websiteId = websiteOf(ref)!;
-      const pageId = pageOf(websiteId, ref.path);
-      if (pageId === undefined) throw new Error(`page ${ref.path} of ${ref.domain} was not created`);
-      ids.set(pageKey(ref), { websiteId, pageId });
-    }
-    const remember = () => {
-      for (const [key, id] of newSites) this.websites.set(key, id);
-      for (const [key, id] of newPages) this.pages.set(key, id);
-    };
-    return { ids, remember };
+    return result;
   }
 
   get size(): { websites: number; pages: number } {

@@ -65,11 +65,6 @@ test('jobs wait while the database is down and land once it is back', { timeout:
   restarted = await startEmbeddedTimescale({ dataDir, port });
   const pool = createPool(restarted.url, 1);
   try {
-    // Workaround for the embedded engine (packages/cli/src/embedded-db.ts): reopened on an
-    // existing data folder, it does not load the timescaledb library, so every insert into a
-    // hypertable fails ("invalid INSERT on the root table of hypertable"). PGlite is a single
-    // backend, so one LOAD serves every connection. To be done by the launcher itself.
-    await pool.query(`LOAD 'timescaledb'`);
     await Promise.all(jobs.map((job) => job.finished()));
     assert.equal(await countRows(pool, 'metrics', project.id), 1 + 3 * 2);
     const { rows } = await pool.query<{ path: string }>(
