@@ -16,6 +16,14 @@ const POLICY_PROCS = [
   'policy_retention',
 ] as const;
 
+/**
+ * A connection that keeps the engine inside a transaction this long without sending anything,
+ * while others wait, is closed and its transaction rolled back: PostgreSQL's
+ * `idle_in_transaction_session_timeout`, which matters more here because one idle transaction
+ * holds every other connection.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
+
 /** How often due policies are run by the embedded server. */
 export const POLICY_INTERVAL_MS = 60_000;
 
@@ -84,6 +92,40 @@ function shareable(db: PGlite): PGlite {
   });
 }
 
+/** The parts of pglite-socket 0.0.22's server the idle-transaction watchdog reads (not in its types). */
+interface SocketServerInternals {
+  queryQueue: { queue: { handlerId: number }[]; lastHandlerId: number | null };
+  handlers: Set<{
+    handlerId: number;
+    lastActivityTime: number;
+    detach(close?: boolean): Promise<unknown>;
+  }>;
+}
+
+/**
+ * Closes a connection that holds the engine in a transaction while sending nothing and others
+ * wait. Under load we saw a worker's transaction stall this way now and then, which froze
+ * every service until restart; now its job fails, is retried by Bull, and the idempotency keys
+ * keep the retry from duplicating anything.
+ */
+function watchIdleTransactions(server: PGLiteSocketServer, db: PGlite): () => void {
+  const { queryQueue, handlers } = server as unknown as SocketServerInternals;
+  const timer = setInterval(() => {
+    const { queue, lastHandlerId } = queryQueue;
+    if (!db.isInTransaction() || queue.length === 0) return;
+    if (queue.some((item) => item.handlerId === lastHandlerId)) return;
+    const holder = [...handlers].find((h) => h.handlerId === lastHandlerId);
+    if (holder && Date.now() - holder.lastActivityTime > IDLE_IN_TRANSACTION_TIMEOUT_MS) {
+      process.emitWarning(
+        `embedded TimescaleDB: closing a connection idle in a transaction for over ${IDLE_IN_TRANSACTION_TIMEOUT_MS} ms while ${queue.length} message(s) waited`,
+      );
+      void holder.detach(true);
+    }
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /**
  * When PGlite reopens a data folder, TimescaleDB's licensed module (compression, continuous
  * aggregates, policies) is not loaded and those features fail with "not supported under the
@@ -116,8 +158,10 @@ export async function startEmbeddedTimescale(
   });
   await loadTimescaleLicensedModule(db);
   // pglite-socket is built against @electric-sql/pglite; the TimescaleDB build is the same class.
-  const server = new PGLiteSocketServer({ db: shareable(db) as never, host, port, maxConnections });
+  const shared = shareable(db);
+  const server = new PGLiteSocketServer({ db: shared as never, host, port, maxConnections });
   await server.start();
+  const stopWatchdog = watchIdleTransactions(server, shared);
   const boundPort = Number(server.getServerConn().split(':').pop());
   const url = `postgres://postgres@${host}:${boundPort}/postgres`;
 
@@ -159,6 +203,7 @@ export async function startEmbeddedTimescale(
   const stop = () =>
     (stopped ??= (async () => {
       if (timer) clearInterval(timer);
+      stopWatchdog();
       await running;
       await server.stop();
       await db.close();

@@ -135,6 +135,33 @@ test('a client that disconnects mid-transaction does not leave the engine stuck 
   }
 });
 
+test('a connection idle inside a transaction while others wait is closed and rolled back, not a freeze', async () => {
+  const db = await startTestDatabase();
+  const [stalled, other] = await Promise.all([connect(db.url), connect(db.url)]);
+  const stalledErrors: Error[] = [];
+  stalled.on('error', (err) => stalledErrors.push(err));
+  try {
+    await stalled.query('BEGIN');
+    await stalled.query(
+      `INSERT INTO projects (slug, name, ingest_key) VALUES ('stalled', 's', 'pk_stalled')`,
+    );
+    // `stalled` now sends nothing more; `other` waits behind its transaction until the watchdog acts.
+    const { rows } = await other.query(
+      `SELECT count(*)::int AS n FROM projects WHERE slug = 'stalled'`,
+    );
+    assert.equal(rows[0].n, 0, 'the stalled transaction was rolled back');
+    await assert.rejects(stalled.query('COMMIT'), 'the stalled connection was closed');
+    const { rows: after } = await other.query(
+      `SELECT count(*)::int AS n FROM projects WHERE slug = 'stalled'`,
+    );
+    assert.equal(after[0].n, 0);
+  } finally {
+    await stalled.end().catch(() => {});
+    await other.end();
+    await db.stop();
+  }
+});
+
 test('data survives a restart on the same data folder, and the server is advertised while it runs', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rum-embedded-'));
   const first = await startTestDatabase({ dataDir, advertise: true });
