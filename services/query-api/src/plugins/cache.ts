@@ -34,7 +34,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** The Redis answer cache, as `app.cache`; hits and misses are counted on /metrics. */
 export default fp(
   async (app) => {
-    const { redis, metrics } = app;
+    const { redis, queryMetrics: metrics } = app;
 
     const read = async (key: string): Promise<string | null> => {
       try {

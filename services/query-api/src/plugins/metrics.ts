@@ -10,7 +10,7 @@ export interface QueryMetrics {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: QueryMetrics;
+    queryMetrics: QueryMetrics;
   }
 }
 
@@ -40,7 +40,7 @@ export default fp(
         registers: [registry],
       }),
     };
-    app.decorate('metrics', metrics);
+    app.decorate('queryMetrics', metrics);
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
