@@ -161,8 +161,10 @@ describe('transport', () => {
 
   it('flushes on pagehide when the tab navigates away', async () => {
     const page = await open('hidden.html');
+    // Leave only once the page has thrown (the SDK's listener has queued it by then).
+    const thrown = page.waitForEvent('pageerror');
     await page.evaluate(() => setTimeout(() => { throw new Error('just before leaving'); }));
-    await page.waitForTimeout(0);
+    await thrown;
     await page.goto('about:blank');
     await waitFor('the error queued before leaving', () => allErrors().find((e) => e.message.includes('just before leaving')));
   });
