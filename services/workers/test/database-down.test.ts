@@ -24,6 +24,7 @@ test('jobs wait while the database is down and land once it is back', { timeout:
   const producer = producerQueue(queueName);
   const worker = await startWorker(testConfig(url, { WORKER_CONCURRENCY: '1' }), { queueName, databaseUrl: url });
   let dbStopped = false;
+  // eslint-disable-next-line prefer-const -- read by the cleanup hook registered below, assigned later
   let restarted: Awaited<ReturnType<typeof startEmbeddedTimescale>> | undefined;
   t.after(async () => {
     await worker.close();
