@@ -90,6 +90,14 @@ export async function insertRows(
   const errors = dedupeErrors(beacons);
   const client = await pool.connect();
   let failure: Error | undefined;
+  // A checked-out client whose connection dies (the database restarted, or the embedded
+  // engine closed it for idling in a transaction) emits 'error' on itself, and the pool only
+  // listens on idle ones: unheard, it would crash the worker. The pending query rejects too,
+  // so the job fails and Bull retries it.
+  const onConnectionError = (err: Error) => {
+    failure ??= err;
+  };
+  client.on('error', onConnectionError);
   try {
     const ids = await sites.resolve(client, beacons);
     await client.query('BEGIN');
@@ -111,6 +119,7 @@ export async function insertRows(
   } finally {
     // After a failure the connection may be half-broken (server gone mid-statement): drop it
     // rather than hand it to the next job. Failures are rare; a new connection is cheap.
+    client.off('error', onConnectionError);
     client.release(failure);
   }
 }
