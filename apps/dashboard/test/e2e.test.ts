@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '@rum/cli/test-support';
+import { freePort, startPrivateRedis, type PrivateRedis } from '@rum/cli/test-support';
 import type { ErrorsResponse, SummaryResponse } from '@rum/shared/contract';
 import { formatCount, formatMetric } from '../src/lib/format.ts';
 
@@ -44,6 +44,9 @@ interface Urls {
 }
 
 let dataDir: string;
+// A Redis of its own: the product uses the default queue name, and jobs left on a shared
+// Redis by an earlier, interrupted run would be processed against this run's fresh database.
+let redis: PrivateRedis;
 let ports: Record<'INGEST_PORT' | 'QUERY_PORT' | 'WS_PORT' | 'DASHBOARD_PORT' | 'DEMO_PORT', number>;
 let rum: ChildProcess | undefined;
 let rumLog = '';
@@ -72,6 +75,7 @@ function env(): NodeJS.ProcessEnv {
   return {
     ...process.env,
     RUM_DATA_DIR: dataDir,
+    REDIS_URL: redis.url,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
@@ -103,6 +107,7 @@ function line(label: string): string {
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rum-e2e-'));
+  redis = await startPrivateRedis();
   ports = {
     INGEST_PORT: await freePort(),
     QUERY_PORT: await freePort(),
@@ -144,6 +149,7 @@ after(async () => {
     clearTimeout(killer);
   }
   rmSync(dataDir, { recursive: true, force: true });
+  await redis?.stop();
 });
 
 test('rum start, simulate, a real visit, and the dashboard shows it live', { timeout: 600_000 }, async () => {
