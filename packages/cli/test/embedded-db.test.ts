@@ -3,11 +3,62 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection, type Socket } from 'node:net';
 import pg from 'pg';
 import { readEmbeddedState } from '@rum/shared';
 import { startEmbeddedTimescale } from '../src/embedded-db.ts';
 import { startTestDatabase } from '../src/test-support.ts';
 import { migrate } from '../src/migrate.ts';
+
+function connectRaw(url: string): Socket {
+  const { hostname, port } = new URL(url);
+  return createConnection({ host: hostname, port: Number(port) });
+}
+
+function startupMessage(params: Record<string, string>): Buffer {
+  const body = Buffer.from(
+    Object.entries(params)
+      .map(([k, v]) => `${k}\0${v}\0`)
+      .join('') + '\0',
+  );
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(8 + body.length, 0);
+  header.writeInt32BE(196_608, 4);
+  return Buffer.concat([header, body]);
+}
+
+function typedMessage(type: string, body: string): Buffer {
+  const text = Buffer.from(body);
+  const header = Buffer.alloc(5);
+  header.write(type);
+  header.writeInt32BE(4 + text.length, 1);
+  return Buffer.concat([header, text]);
+}
+
+function backendMessages(data: Buffer): { type: string; body: Buffer }[] {
+  const messages = [];
+  for (let at = 0; at + 5 <= data.length; at += 1 + data.readInt32BE(at + 1)) {
+    const end = at + 1 + data.readInt32BE(at + 1);
+    messages.push({ type: String.fromCharCode(data[at]!), body: data.subarray(at + 5, end) });
+  }
+  return messages;
+}
+
+/** ReadyForQuery messages in a stream of backend messages. */
+function countReady(data: Buffer): number {
+  return backendMessages(data).filter(({ type }) => type === 'Z').length;
+}
+
+function collectUntil(socket: Socket, done: (all: Buffer) => boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let all = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      all = Buffer.concat([all, chunk]);
+      if (done(all)) resolve(all);
+    });
+    socket.on('error', reject);
+  });
+}
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
@@ -34,6 +85,32 @@ test('several pg clients at once each get their own correct answers', async () =
     assert.deepEqual(wrong, []);
   } finally {
     await Promise.all(clients.map((c) => c.end()));
+    await db.stop();
+  }
+});
+
+test('messages split across many TCP chunks, and pipelined ones, are answered in order', async () => {
+  const db = await startTestDatabase();
+  const socket = connectRaw(db.url);
+  try {
+    const startup = startupMessage({ user: 'postgres', database: 'postgres' });
+    const password = typedMessage('p', 'md5ffffffffffffffffffffffffffffffff\0'); // the engine asks for md5 and accepts any
+    const queries = ['SELECT 1 AS a', 'SELECT 2 AS b', 'SELECT 3 AS c'].map((sql) =>
+      typedMessage('Q', `${sql}\0`),
+    );
+    const wire = Buffer.concat([startup, password, ...queries]);
+    const replies = collectUntil(socket, (all) => countReady(all) === 4);
+    // One byte per write, each on its own turn of the event loop: every chunk boundary occurs.
+    for (const byte of wire) {
+      socket.write(Buffer.of(byte));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const values = backendMessages(await replies)
+      .filter(({ type }) => type === 'D')
+      .map(({ body }) => body.subarray(6).toString()); // one column: count, length, value
+    assert.deepEqual(values, ['1', '2', '3']);
+  } finally {
+    socket.destroy();
     await db.stop();
   }
 });

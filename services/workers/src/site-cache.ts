@@ -64,8 +64,8 @@ export class SiteCache {
    */
   resolve(client: PoolClient, refs: readonly PageRef[]): Promise<Map<string, PageIds>> {
     // One resolution at a time per process: concurrent jobs would otherwise race to upsert the
-    // same new page, which wedges the embedded engine (pglite-socket) and only adds row-lock
-    // waits on a real server. Cache hits make this instant in the steady state.
+    // same new page, which only adds row-lock waits. Cache hits make this instant in the
+    // steady state.
     const run = this.tail.then(() => this.resolveNow(client, refs));
     this.tail = run.catch(() => undefined);
     return run;

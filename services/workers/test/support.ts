@@ -55,9 +55,6 @@ export function testConfig(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Co
     REDIS_URL: TEST_REDIS_URL,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'warn',
-    // One job at a time: the embedded engine serialises them anyway, and through pglite-socket
-    // it can wedge under concurrent worker transactions (reported; see the workers' notes).
-    WORKER_CONCURRENCY: '1',
     ...env,
   });
 }
