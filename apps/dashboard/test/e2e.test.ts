@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_ERROR, HERO_DELAY_MS, SLOW_HANDLER_MS } from '@rum/cli/demo-site';
 import { freePort, startPrivateRedis, type PrivateRedis } from '@rum/cli/test-support';
-import type { ErrorsResponse, SummaryResponse } from '@rum/shared/contract';
+import type { ErrorsResponse, MetricsResponse, SummaryResponse } from '@rum/shared/contract';
 import { formatCount, formatMetric } from '../src/lib/format.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,6 @@ const REPO_ROOT = resolve(HERE, '../../..');
 const RUM = join(REPO_ROOT, 'packages/cli/bin/rum.js');
 const RESULTS = join(HERE, '../test-results');
 const SIMULATED_EVENTS = 1500;
-const DEMO_ERROR = 'Demo: payment provider is not defined';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -172,7 +172,20 @@ test('rum start, simulate, a real visit, and the dashboard shows it live', { tim
   const pageErrors: string[] = [];
   visitor.on('pageerror', (err) => pageErrors.push(err.message));
   await visitor.goto(urls.demo);
-  await visitor.locator('[data-testid=hero]').evaluate((img: HTMLImageElement) => img.decode());
+  // Interact only once the late hero image is painted as the LCP candidate: the first click
+  // finalises LCP.
+  await visitor.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        new PerformanceObserver((list, observer) => {
+          const entries = list.getEntries() as (PerformanceEntry & { element?: Element | null })[];
+          if (entries.some((e) => e.element?.tagName === 'IMG')) {
+            observer.disconnect();
+            resolve();
+          }
+        }).observe({ type: 'largest-contentful-paint', buffered: true });
+      }),
+  );
   await visitor.locator('#banner').waitFor();
   await visitor.click('[data-testid=slow-button]');
   await visitor.click('[data-testid=throw-button]');
@@ -197,6 +210,29 @@ test('rum start, simulate, a real visit, and the dashboard shows it live', { tim
     },
     120_000,
   );
+
+  // The visit's own rows, as the SDK measured them in Chromium: stored once per metric, with
+  // the values the demo page was built to produce.
+  const demo = new URL(urls.demo);
+  const visitRows = async (metric: string) => {
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const { rows } = await queryApi<MetricsResponse>(`metrics?metric=${metric}&from=${from}&to=${to}&limit=1000`);
+    return rows.filter((r) => r.domain === demo.hostname || r.domain === demo.host);
+  };
+  const lcpRows = await visitRows('LCP');
+  const clsRows = await visitRows('CLS');
+  const inpRows = await visitRows('INP');
+  const fcpRows = await visitRows('FCP');
+  const ttfbRows = await visitRows('TTFB');
+  assert.equal(lcpRows.length, 1, 'one LCP row for the visit');
+  assert.ok(lcpRows[0]!.value >= HERO_DELAY_MS, `LCP ${lcpRows[0]!.value} ms waits for the late hero image`);
+  assert.equal(clsRows.length, 1, 'one CLS row');
+  assert.ok(clsRows[0]!.value > 0, 'the banner shifted the layout');
+  assert.equal(inpRows.length, 1, 'one INP row');
+  assert.ok(inpRows[0]!.value >= SLOW_HANDLER_MS, `INP ${inpRows[0]!.value} ms covers the slow handler`);
+  assert.equal(fcpRows.length, 1, 'one FCP row');
+  assert.equal(ttfbRows.length, 1, 'one TTFB row');
 
   // 4. The dashboard, signed in by the URL fragment.
   const page: Page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });

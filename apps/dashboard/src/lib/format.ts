@@ -36,6 +36,15 @@ export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
 };
 
 /** Short time of day for charts and the live feed. */
+/** Hours and minutes (and the day with `withDate`): the ticks of a time axis. */
+export function formatAxisTime(iso: string, withDate: boolean): string {
+  return new Date(iso).toLocaleString('en-GB', {
+    ...(withDate ? { day: '2-digit', month: 'short' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
 export function formatTime(iso: string | number, withDate = false): string {
   const date = new Date(iso);
   return date.toLocaleString('en-GB', {

@@ -5,6 +5,8 @@ import { SharesBar } from './shares-bar.tsx';
 export interface GroupStatsRow extends GroupStats {
   key: string;
   label: string;
+  /** A second, quieter line under the label (a page's domain). */
+  detail?: string;
 }
 
 interface GroupStatsTableProps {
@@ -37,8 +39,9 @@ export function GroupStatsTable({ metric, groupLabel, rows, testId }: GroupStats
         <tbody>
           {rows.map((row) => (
             <tr key={row.key} data-testid={testId ? `${testId}-row` : undefined}>
-              <th scope="row" className="group-label" title={row.label}>
+              <th scope="row" className="group-label" title={row.detail ? `${row.detail}${row.label}` : row.label}>
                 {row.label}
+                {row.detail ? <span className="group-detail">{row.detail}</span> : null}
               </th>
               <td className={`num rating-text-${row.rating ?? 'none'}`}>{formatMetric(metric, row.p75)}</td>
               <td className="num">{formatCount(row.count)}</td>

@@ -15,7 +15,7 @@ export function SlowPagesTable({ filters, metric }: { filters: Filters; metric: 
           <GroupStatsTable
             metric={metric}
             groupLabel="Page"
-            rows={data.pages.map((p) => ({ ...p, key: `${p.domain}${p.path}`, label: `${p.domain}${p.path}` }))}
+            rows={data.pages.map((p) => ({ ...p, key: `${p.domain}${p.path}`, label: p.path, detail: p.domain }))}
             testId="slow-pages-table"
           />
         )}

@@ -3,7 +3,7 @@ import { THRESHOLDS } from '@rum/shared/contract';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { Select } from '../../../components/ui/select.tsx';
-import { formatCount, formatMetric, formatTime } from '../../../lib/format.ts';
+import { formatAxisTime, formatCount, formatMetric, formatTime } from '../../../lib/format.ts';
 import { RATING_COLORS } from '../../../lib/rating.ts';
 import type { Filters, Focus } from '../../../types/filters.ts';
 import { PERCENTILES, type Percentile } from '@rum/shared/contract';
@@ -44,7 +44,7 @@ export function TimeseriesChart({ filters, focus, onPercentileChange }: Timeseri
             <ResponsiveContainer width="100%" height={260}>
               <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-                <XAxis dataKey="time" tickFormatter={(t: string) => formatTime(t, withDate)} minTickGap={32} fontSize={12} />
+                <XAxis dataKey="time" tickFormatter={(t: string) => formatAxisTime(t, withDate)} minTickGap={32} fontSize={12} />
                 <YAxis tickFormatter={(v: number) => formatMetric(metric, v)} width={72} fontSize={12} />
                 <Tooltip
                   labelFormatter={(t) => formatTime(String(t), true)}
