@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startEmbeddedTimescale, type EmbeddedTimescale } from '@rum/cli/embedded-db';
-import { migrate } from '@rum/cli/migrate';
+import { migrate, refreshRollups } from '@rum/cli/migrate';
 import { METRIC_NAMES, THRESHOLDS } from '@rum/shared/contract';
 import { createPool, createRedis, loadConfig, signReadToken, type Pool } from '@rum/shared';
 import { buildApp } from '../services/query-api/src/app.ts';
@@ -134,15 +134,16 @@ async function main(): Promise<void> {
     emit('load_events_per_s', EVENTS / (loadMs / 1000), 'events/s');
 
     t = performance.now();
-    await pool.query(`CALL refresh_continuous_aggregate('metrics_hourly', NULL, NULL)`);
-    await pool.query(`CALL refresh_continuous_aggregate('metrics_daily', NULL, NULL)`);
+    await refreshRollups(pool);
     emit('rollup_refresh_s', (performance.now() - t) / 1000, 's');
-    const { rows: sizes } = await pool.query<{ hourly: number; daily: number }>(
+    const { rows: sizes } = await pool.query<Record<'hourly' | 'daily' | 'hourly_overall' | 'daily_overall', string>>(
       `SELECT (SELECT count(*) FROM metrics_hourly WHERE project_id = $1) AS hourly,
-              (SELECT count(*) FROM metrics_daily WHERE project_id = $1) AS daily`,
+              (SELECT count(*) FROM metrics_daily WHERE project_id = $1) AS daily,
+              (SELECT count(*) FROM metrics_hourly_overall WHERE project_id = $1) AS hourly_overall,
+              (SELECT count(*) FROM metrics_daily_overall WHERE project_id = $1) AS daily_overall`,
       [projectId],
     );
-    note(`rollup rows: hourly ${sizes[0]!.hourly}, daily ${sizes[0]!.daily}`);
+    note(`rollup rows: ${JSON.stringify(sizes[0])}`);
 
     const app = await buildApp({
       pool,

@@ -137,12 +137,44 @@ WITH NO DATA;
 CREATE INDEX IF NOT EXISTS metrics_hourly_project_idx ON metrics_hourly (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_project_idx ON metrics_daily (project_id, name, bucket DESC);
 
+-- The same bins over all dimensions, for questions without a page, device, browser or country
+-- filter (the dashboard's default view). They hold a few hundred rows per metric and bucket
+-- however many pages and browsers there are, where the rollups above grow with the events.
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_overall
+WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+SELECT
+  time_bucket(INTERVAL '1 hour', time) AS bucket,
+  project_id, name, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_overall
+WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+SELECT
+  time_bucket(INTERVAL '1 day', bucket) AS bucket,
+  project_id, name, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_overall
+GROUP BY 1, project_id, name, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_overall_project_idx ON metrics_hourly_overall (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_overall_project_idx ON metrics_daily_overall (project_id, name, bucket DESC);
+
 -- Refresh policies. The hourly rollup trails real time by one hour (newer rows are read raw
 -- through real-time aggregation); the daily one is rebuilt from the hourly one.
 SELECT add_continuous_aggregate_policy('metrics_hourly',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_overall',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
@@ -170,7 +202,10 @@ $$;
 SELECT add_compression_policy('metrics', INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('js_errors', INTERVAL '7 days', if_not_exists => TRUE);
 
--- Retention: raw events for 13 months; the daily rollup for 5 years.
+-- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('js_errors', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_overall', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);

@@ -258,7 +258,7 @@ test('data survives a restart on the same data folder, and the server is adverti
   try {
     // The licensed features (rollups, compression, policies) work after a restart too.
     await migrate(client);
-    assert.ok((await second.runDuePolicies(true)) >= 7);
+    assert.ok((await second.runDuePolicies(true)) >= 12);
     const { rows } = await client.query(`SELECT name FROM projects WHERE slug = 'kept'`);
     assert.deepEqual(rows, [{ name: 'Kept' }]);
     const { rows: metrics } = await client.query(

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { binValue } from '@rum/shared';
 import { startTestDatabase, type TestDatabase } from '../src/test-support.ts';
-import { migrate } from '../src/migrate.ts';
+import { ROLLUP_VIEWS, migrate, refreshRollups } from '../src/migrate.ts';
 
 let db: TestDatabase;
 before(async () => {
@@ -17,7 +17,8 @@ test('applying the schema twice is harmless', async () => {
   await migrate(db.pool);
   await migrate(db.pool);
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  assert.equal(jobs.length, 7, 'no policy is added twice');
+  // A refresh policy per rollup, compression of both hypertables, retention of both and of every rollup.
+  assert.equal(jobs.length, 4 + 2 + 6, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -65,17 +66,20 @@ test('the listed indexes and the idempotency keys exist', async () => {
   assert.ok(defs('js_errors').includes('(project_id, session_id, fingerprint, "time")'));
 });
 
-test('hourly and daily rollups are continuous aggregates, the daily one on top of the hourly one', async () => {
+test('hourly and daily rollups (per dimension and overall) are continuous aggregates, each daily one on top of its hourly one', async () => {
   const caggs = await q<{ view_name: string; hypertable_name: string; materialized_only: boolean }>(
     `SELECT view_name, hypertable_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
   );
-  assert.equal(caggs.length, 2);
-  const [daily, hourly] = caggs;
-  assert.equal(daily!.view_name, 'metrics_daily');
-  assert.equal(hourly!.view_name, 'metrics_hourly');
-  assert.equal(hourly!.hypertable_name, 'metrics');
-  assert.notEqual(daily!.hypertable_name, 'metrics', 'daily reads the hourly materialization');
-  assert.equal(hourly!.materialized_only, false, 'real-time aggregation on');
+  assert.deepEqual(
+    caggs.map((c) => c.view_name),
+    [...ROLLUP_VIEWS].sort(),
+  );
+  for (const c of caggs) assert.equal(c.materialized_only, false, `${c.view_name}: real-time aggregation on`);
+  const hypertableOf = (view: string) => caggs.find((c) => c.view_name === view)!.hypertable_name;
+  assert.equal(hypertableOf('metrics_hourly'), 'metrics');
+  assert.equal(hypertableOf('metrics_hourly_overall'), 'metrics');
+  assert.notEqual(hypertableOf('metrics_daily'), 'metrics', 'daily reads the hourly materialization');
+  assert.notEqual(hypertableOf('metrics_daily_overall'), 'metrics');
 });
 
 test('refresh, compression (7 days) and retention (13 months) policies are scheduled', async () => {
@@ -88,12 +92,17 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
   );
   const find = (proc: string, table: string) =>
     jobs.find((j) => j.proc_name === proc && j.hypertable_name === table);
-  assert.ok(find('policy_refresh_continuous_aggregate', 'metrics_hourly'));
-  assert.ok(find('policy_refresh_continuous_aggregate', 'metrics_daily'));
+  for (const view of ROLLUP_VIEWS) assert.ok(find('policy_refresh_continuous_aggregate', view), view);
   assert.equal(find('policy_compression', 'metrics')?.config.compress_after, '7 days');
   assert.equal(find('policy_compression', 'js_errors')?.config.compress_after, '7 days');
   assert.equal(find('policy_retention', 'metrics')?.config.drop_after, '1 year 1 mon');
   assert.equal(find('policy_retention', 'js_errors')?.config.drop_after, '1 year 1 mon');
+  for (const view of ['metrics_hourly', 'metrics_hourly_overall']) {
+    assert.equal(find('policy_retention', view)?.config.drop_after, '1 year 1 mon', view);
+  }
+  for (const view of ['metrics_daily', 'metrics_daily_overall']) {
+    assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
+  }
 });
 
 test('a re-inserted event is a no-op', async () => {
@@ -142,8 +151,7 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
                   ELSE exp(-3 + 1.0 * sqrt(-2 * ln(random())) * cos(2 * pi() * random())) END,
            'good', 'mobile', 'Chrome', 'Android', 'DE'
     FROM generate_series(1, 10000) i, (VALUES ('LCP'), ('CLS')) AS names(n)`);
-  await db.pool.query(`CALL refresh_continuous_aggregate('metrics_hourly', NULL, NULL)`);
-  await db.pool.query(`CALL refresh_continuous_aggregate('metrics_daily', NULL, NULL)`);
+  await refreshRollups(db.pool);
 
   for (const name of ['LCP', 'CLS'] as const) {
     const values = (
@@ -153,7 +161,7 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
     )
       .map((r) => r.value)
       .sort((a, b) => a - b);
-    for (const view of ['metrics_hourly', 'metrics_daily']) {
+    for (const view of ROLLUP_VIEWS) {
       const bins = await q<{ bin: number; samples: number }>(
         `SELECT bin, sum(samples)::int AS samples FROM ${view} WHERE project_id = 7 AND name = $1 GROUP BY bin ORDER BY bin`,
         [name],

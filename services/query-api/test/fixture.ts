@@ -11,6 +11,7 @@ import {
   type Rating,
 } from '@rum/shared/contract';
 import type { Pool } from '@rum/shared';
+import { refreshRollups } from '@rum/cli/migrate';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -206,11 +207,6 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
     ],
   );
   await refreshRollups(pool);
-}
-
-export async function refreshRollups(pool: Pool): Promise<void> {
-  await pool.query(`CALL refresh_continuous_aggregate('metrics_hourly', NULL, NULL)`);
-  await pool.query(`CALL refresh_continuous_aggregate('metrics_daily', NULL, NULL)`);
 }
 
 // ---- exact reference computations ------------------------------------------------------

@@ -21,6 +21,16 @@ export const SEGMENT_TABLES: Readonly<Record<SegmentSource, SegmentTable>> = {
   daily: { table: 'metrics_daily', time: 'bucket', samples: 'sum(samples)' },
 };
 
+/**
+ * The rollups over all dimensions (project, metric, rating, bin): much smaller, for questions
+ * that neither filter nor group by a dimension other than the metric.
+ */
+export const OVERALL_SEGMENT_TABLES: Readonly<Record<SegmentSource, SegmentTable>> = {
+  ...SEGMENT_TABLES,
+  hourly: { table: 'metrics_hourly_overall', time: 'bucket', samples: 'sum(samples)' },
+  daily: { table: 'metrics_daily_overall', time: 'bucket', samples: 'sum(samples)' },
+};
+
 /** Dimension columns, present with the same name in `metrics` and both rollups. */
 export const DIMENSION_COLUMNS = {
   metric: 'name',

@@ -25,6 +25,7 @@ import { SqlParams } from '../lib/sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
+  OVERALL_SEGMENT_TABLES,
   SEGMENT_TABLES,
   type GroupColumn,
   type SegmentSource,
@@ -58,6 +59,14 @@ function groupExpression(p: SqlParams, groupBy: GroupBy, alias: string, timeColu
   return `time_bucket(${p.add(INTERVAL_SQL[groupBy.interval])}::interval, ${alias}.${timeColumn})`;
 }
 
+/** True when the rollups over all dimensions can answer: no dimension filter or grouping. */
+function needsOnlyOverall(filters: Filters, groupBy: GroupBy | undefined): boolean {
+  const { projectId: _project, metrics: _metrics, ...dimensions } = filters;
+  const dimensionFilter = Object.values(dimensions).some((f) => f !== undefined);
+  const dimensionGroup = groupBy !== undefined && 'column' in groupBy && groupBy.column !== 'metric';
+  return !dimensionFilter && !dimensionGroup;
+}
+
 /**
  * `SELECT key, bin, rating, n` over every segment of the window (UNION ALL); the building
  * block of rollup percentiles and of the histogram. `groupBy` omitted: key is 0.
@@ -69,9 +78,10 @@ export function binCountsSql(
   groupBy: GroupBy | undefined,
   coarsest: SegmentSource = 'daily',
 ): string {
+  const tables = needsOnlyOverall(filters, groupBy) ? OVERALL_SEGMENT_TABLES : SEGMENT_TABLES;
   return segments(window, coarsest)
     .map((segment) => {
-      const t = SEGMENT_TABLES[segment.source];
+      const t = tables[segment.source];
       const key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
       const where = whereClause(p, filters, 'm', { column: t.time, from: segment.from, to: segment.to });
       return `SELECT ${key} AS key, m.bin, m.rating, (${t.samples})::float8 AS n
