@@ -6,6 +6,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { seededRandom } from './synthetic-traffic.ts';
 
 export interface DemoSiteOptions {
   host: string;
@@ -105,8 +106,7 @@ function page(path: string, options: DemoSiteOptions): string {
  * and without them this picture is about 700 bytes for 800 x 400 pixels.
  */
 function stars(count: number): string {
-  let seed = 7;
-  const next = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+  const next = seededRandom(7);
   return Array.from(
     { length: count },
     () =>

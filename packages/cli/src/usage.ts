@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 export const USAGE = `Usage: rum <command>
 
 Commands:
@@ -13,4 +15,16 @@ Commands:
 /** Bad arguments: usage on stderr, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** Named options only (`node:util` parseArgs, strict); a bad or unknown one is a UsageError. */
+export function parseOptions<const T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, strict: true, options }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -12,6 +12,8 @@ import {
 } from '@rum/shared/contract';
 import type { Pool } from '@rum/shared';
 import { refreshRollups } from '@rum/cli/migrate';
+// Seeded, so the data set (and any failure) is reproducible.
+import { seededRandom as prng } from '@rum/cli/synthetic-traffic';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -50,17 +52,6 @@ export interface DataSet {
   errors: JsError[];
 }
 
-/** mulberry32: a small seeded PRNG, so the data set (and any failure) is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SITES = [
   { domain: 'shop.example', paths: ['/', '/checkout', '/product/1', '/cart'] },

@@ -1,26 +1,16 @@
-import { parseArgs } from 'node:util';
 import { assertRedisReachable, createRedis, type Config } from '@rum/shared';
 import { withDatabase } from '../database.ts';
 import { createProject, listProjects } from '../projects.ts';
-import { UsageError } from '../usage.ts';
+import { UsageError, parseOptions } from '../usage.ts';
 
 function parseCreate(args: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        name: { type: 'string' },
-        'display-name': { type: 'string' },
-        domain: { type: 'string', multiple: true },
-        origin: { type: 'string', multiple: true },
-        'rate-limit': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseOptions(args, {
+    name: { type: 'string' },
+    'display-name': { type: 'string' },
+    domain: { type: 'string', multiple: true },
+    origin: { type: 'string', multiple: true },
+    'rate-limit': { type: 'string' },
+  });
   if (!values.name) throw new UsageError('project create needs --name <slug>');
   for (const origin of values.origin ?? []) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) {

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { validateBeacon, type Config } from '@rum/shared';
 import { withDatabase } from '../database.ts';
 import { findProject } from '../projects.ts';
 import { seededRandom, syntheticPageView, type Random } from '../synthetic-traffic.ts';
-import { UsageError } from '../usage.ts';
+import { UsageError, parseOptions } from '../usage.ts';
 import { DEMO_PROJECT } from './start.ts';
 
 /** Events sent when neither --events nor --minutes is given. */
@@ -39,26 +38,17 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
 }
 
 export function parseSimulateArgs(args: string[]): SimulateOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        key: { type: 'string' },
-        endpoint: { type: 'string' },
-        events: { type: 'string' },
-        minutes: { type: 'string' },
-        rate: { type: 'string' },
-        spread: { type: 'string' },
-        origin: { type: 'string' },
-        'error-rate': { type: 'string' },
-        seed: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseOptions(args, {
+    key: { type: 'string' },
+    endpoint: { type: 'string' },
+    events: { type: 'string' },
+    minutes: { type: 'string' },
+    rate: { type: 'string' },
+    spread: { type: 'string' },
+    origin: { type: 'string' },
+    'error-rate': { type: 'string' },
+    seed: { type: 'string' },
+  });
   const events = positive('events', values.events, true);
   const minutes = positive('minutes', values.minutes, false);
   if (events !== undefined && minutes !== undefined)
