@@ -30,6 +30,8 @@ const READY_FOR_QUERY = 0x5a; // 'Z'
 const TERMINATE = 0x58; // 'X'
 const IDLE = 0x49; // 'I'
 const SYNC_MESSAGE = Buffer.from([0x53, 0, 0, 0, 4]);
+/** PostgreSQL's own limit on a startup packet. */
+const MAX_STARTUP_BYTES = 10_000;
 
 function queryMessage(sql: string): Buffer {
   const text = Buffer.from(`${sql}\0`);
@@ -43,7 +45,9 @@ function queryMessage(sql: string): Buffer {
 export function lastReadyStatus(reply: Uint8Array): number | null {
   let status: number | null = null;
   const view = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
-  for (let at = 0; at + 5 <= view.length; at += 1 + view.readInt32BE(at + 1)) {
+  for (let at = 0, length = 0; at + 5 <= view.length; at += 1 + length) {
+    length = view.readInt32BE(at + 1);
+    if (length < 4) break;
     if (view[at] === READY_FOR_QUERY && at + 5 < view.length) status = view[at + 5]!;
   }
   return status;
@@ -97,6 +101,7 @@ class Connection {
     while (!this.started) {
       if (this.pending.length < 8) return null;
       const length = this.pending.readInt32BE(0);
+      if (length < 8 || length > MAX_STARTUP_BYTES) return this.refuse();
       if (this.pending.length < length) return null;
       const code = this.pending.readInt32BE(4);
       const frame = this.pending.subarray(0, length);
@@ -104,8 +109,7 @@ class Connection {
       if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
         this.socket.write('N'); // no encryption; the client goes on in plain text
       } else if (code === CANCEL_REQUEST || code !== PROTOCOL_VERSION_3) {
-        this.socket.destroy(); // cancelling is not supported; neither are other protocols
-        return null;
+        return this.refuse(); // cancelling is not supported; neither are other protocols
       } else {
         this.started = true;
         return frame;
@@ -113,10 +117,18 @@ class Connection {
     }
     if (this.pending.length < 5) return null;
     const length = 1 + this.pending.readInt32BE(1);
+    if (length < 5) return this.refuse();
     if (this.pending.length < length) return null;
     const frame = this.pending.subarray(0, length);
     this.pending = this.pending.subarray(length);
     return frame;
+  }
+
+  /** Closes a connection that does not speak the protocol; nothing more of it is read. */
+  private refuse(): null {
+    this.pending = Buffer.alloc(0);
+    this.socket.destroy();
+    return null;
   }
 
   private async run(message: Buffer): Promise<void> {

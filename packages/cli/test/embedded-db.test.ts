@@ -115,6 +115,25 @@ test('messages split across many TCP chunks, and pipelined ones, are answered in
   }
 });
 
+test('a connection that sends a malformed message is closed; the others go on', async () => {
+  const db = await startTestDatabase();
+  const bad = connectRaw(db.url);
+  try {
+    const closed = new Promise<void>((resolve) => bad.once('close', () => resolve()));
+    bad.on('error', () => {});
+    const startup = startupMessage({ user: 'postgres', database: 'postgres' });
+    const password = typedMessage('p', 'md5ffffffffffffffffffffffffffffffff\0');
+    const negativeLength = Buffer.from([0x51, 0xff, 0xff, 0xff, 0xf0]); // 'Q' of length -16
+    bad.write(Buffer.concat([startup, password, negativeLength]));
+    await closed;
+    const { rows } = await db.pool.query('SELECT 41 + 1 AS n');
+    assert.equal(rows[0].n, 42);
+  } finally {
+    bad.destroy();
+    await db.stop();
+  }
+});
+
 test("concurrent parameterised upserts and transactions (the workers' pattern) neither cross nor hang", async () => {
   const db = await startTestDatabase();
   const clients = await Promise.all(Array.from({ length: 6 }, () => connect(db.url)));
