@@ -31,8 +31,11 @@ export function barWidth(thresholds: Thresholds, metric: MetricName): number {
 }
 
 /**
- * Re-bins the query API's fine log-spaced buckets into equal-width bars for display; each
- * bucket's count goes to the bar holding its midpoint.
+ * Re-bins the query API's log-spaced buckets into equal-width bars for display. A bucket
+ * wider than a bar (the high ones are about 22% wide) is spread over the bars it overlaps in
+ * proportion to the overlap, as if its samples were uniform inside it; giving each bucket to
+ * one bar left empty bars between full ones. Bars get whole counts by rounding the running
+ * total, so the bars add up to exactly the samples received.
  */
 export function toDisplayBins(metric: MetricName, thresholds: Thresholds, buckets: HistogramBucket[], label: (v: number) => string): DisplayBin[] {
   const width = barWidth(thresholds, metric);
@@ -42,11 +45,26 @@ export function toDisplayBins(metric: MetricName, thresholds: Thresholds, bucket
     const to = i === n ? Infinity : (i + 1) * width;
     return { label: i === n ? `≥ ${label(from)}` : label(from), from, to, count: 0, rating: rate(metric, from + width / 2) };
   });
-  for (const bucket of buckets) {
-    const mid = (bucket.from + bucket.to) / 2;
-    const index = Math.min(n, Math.floor(mid / width));
-    bins[index]!.count += bucket.count;
+  const shares = new Array<number>(n + 1).fill(0);
+  for (const { from, to, count } of buckets) {
+    if (count === 0) continue;
+    const first = Math.min(n, Math.floor(from / width));
+    const last = Math.min(n, Math.floor(to / width));
+    if (first === last || to <= from) {
+      shares[first]! += count;
+      continue;
+    }
+    for (let i = first; i <= last; i++) {
+      const overlap = Math.min(to, i === n ? Infinity : (i + 1) * width) - Math.max(from, i * width);
+      if (overlap > 0) shares[i]! += (count * overlap) / (to - from);
+    }
   }
+  let running = 0;
+  shares.forEach((share, i) => {
+    const before = Math.round(running);
+    running += share;
+    bins[i]!.count = Math.round(running) - before;
+  });
   // Drop the empty overflow bar: it only widens the axis.
   if (bins[n]!.count === 0) bins.pop();
   return bins;
