@@ -38,8 +38,8 @@ export function HistogramChart({ filters, metric }: { filters: Filters; metric: 
                       <Cell key={b.label} fill={RATING_COLORS[b.rating]} />
                     ))}
                   </Bar>
-                  {good ? <ReferenceLine x={good} stroke={RATING_COLORS.good} strokeDasharray="4 4" label={{ value: 'good', position: 'top', fontSize: 11 }} /> : null}
-                  {poor ? <ReferenceLine x={poor} stroke={RATING_COLORS.poor} strokeDasharray="4 4" label={{ value: 'poor', position: 'top', fontSize: 11 }} /> : null}
+                  {good ? <ReferenceLine x={good} position="start" stroke={RATING_COLORS.good} strokeDasharray="4 4" label={{ value: 'good', position: 'top', fontSize: 11 }} /> : null}
+                  {poor ? <ReferenceLine x={poor} position="start" stroke={RATING_COLORS.poor} strokeDasharray="4 4" label={{ value: 'poor', position: 'top', fontSize: 11 }} /> : null}
                 </BarChart>
               </ResponsiveContainer>
             </div>
