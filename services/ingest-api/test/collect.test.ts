@@ -138,6 +138,30 @@ describe('CORS', () => {
     assert.equal(post.headers['access-control-allow-origin'], 'https://shop.example.com');
   });
 
+  it('answers a preflight without a key (x-api-key is only sent with the POST) and keeps error answers readable', async () => {
+    const { key } = await h.createProject({ origins: ['https://shop.example.com'] });
+    const res = await h.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/collect',
+      headers: {
+        origin: 'https://shop.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-api-key',
+      },
+    });
+    assert.equal(res.statusCode, 204);
+    assert.equal(res.headers['access-control-allow-origin'], 'https://shop.example.com');
+    assert.match(String(res.headers['access-control-allow-headers']), /x-api-key/);
+
+    // A 400 from an allowed origin carries the header, so the SDK's fetch() can read the status.
+    const bad = await h.collect(key, { ...validBeacon(), sid: '' }, { headers: { origin: 'https://shop.example.com' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.headers['access-control-allow-origin'], 'https://shop.example.com');
+    const foreign = await h.collect(key, validBeacon(), { headers: { origin: 'https://evil.example.net' } });
+    assert.equal(foreign.statusCode, 403);
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  });
+
   it('allows any origin when the project lists none', async () => {
     const { key } = await h.createProject();
     const res = await preflight(key, 'https://anywhere.example.org');
