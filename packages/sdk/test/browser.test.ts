@@ -36,9 +36,7 @@ after(async () => {
   await server?.close();
 });
 beforeEach(async () => {
-  server.beacons.length = 0;
-  server.rejected.length = 0;
-  server.failNext = 0;
+  server.reset();
   context = await browser.newContext({ timezoneId: 'Europe/Paris' });
 });
 afterEach(async () => {

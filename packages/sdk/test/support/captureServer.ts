@@ -1,13 +1,13 @@
 /**
  * A tiny HTTP server for the browser tests: serves the fixture pages (with the collect
  * endpoint and key filled in), the built SDK and web-vitals, a slow LCP image, and captures
- * every beacon POSTed to /v1/collect. Each beacon is checked against the real ingest schema
+ * every beacon POSTed to /run/<test run>/v1/collect. Each beacon is checked against the real ingest schema
  * (`validateBeacon` from @rum/shared); a rejected one is answered 400 and kept in
  * `rejected` so the test can fail on it.
  *
- * Pages are served from http://127.0.0.1:<port> while the endpoint is http://localhost:<port>,
- * so beacons are cross-origin exactly as in production (CORS preflight for gzip included).
- * The endpoint is only a URL: point `endpoint` at a real ingest API and the pages work too.
+ * Pages are served from http://127.0.0.1:<port> while the endpoint is
+ * http://localhost:<port>/run/<n>, so beacons are cross-origin exactly as in production (CORS
+ * preflight for gzip included).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -45,12 +45,16 @@ export interface Captured {
 export interface CaptureServer {
   /** Origin the fixture pages are served from. */
   pageOrigin: string;
-  /** Base URL given to the SDK as `endpoint` (another origin than the pages). */
-  endpoint: string;
   beacons: Captured[];
   rejected: string[];
   /** Answer the next N collect requests 503 with `Retry-After: 0`. */
   failNext: number;
+  /**
+   * Starts a new test: forgets what was captured and serves pages whose endpoint names the new
+   * run, so a beacon from an earlier test's page (closing a context fires pagehide, and the
+   * SDK flushes then) is answered but not counted.
+   */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,13 @@ async function body(req: IncomingMessage): Promise<Buffer> {
 export async function startCaptureServer(): Promise<CaptureServer> {
   const state = { beacons: [] as Captured[], rejected: [] as string[], failNext: 0 };
   let port = 0;
+  let run = 0;
+  const reset = () => {
+    run += 1;
+    state.beacons.length = 0;
+    state.rejected.length = 0;
+    state.failNext = 0;
+  };
 
   const collect = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const raw = await body(req);
@@ -113,10 +124,14 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = normalize(decodeURIComponent(url.pathname));
     if (req.method == 'OPTIONS') return void res.writeHead(204, cors).end();
-    if (req.method == 'POST' && path == '/v1/collect') return void collect(req, res, url);
+    const collectRun = req.method == 'POST' ? /^\/run\/(\d+)\/v1\/collect$/.exec(path) : null;
+    if (collectRun) {
+      if (Number(collectRun[1]) === run) return void collect(req, res, url);
+      return void res.writeHead(202, cors).end('{}'); // a late beacon from an earlier test
+    }
     if (path.startsWith('/fixtures/')) {
       return void serveFile(res, join(SDK_DIR, 'test', path), (html) =>
-        html.replaceAll('%ENDPOINT%', `http://localhost:${port}`),
+        html.replaceAll('%ENDPOINT%', `http://localhost:${port}/run/${run}`),
       );
     }
     if (path.startsWith('/dist/')) return void serveFile(res, join(SDK_DIR, path));
@@ -137,7 +152,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
 
   return Object.assign(state, {
     pageOrigin: `http://127.0.0.1:${port}`,
-    endpoint: `http://localhost:${port}`,
+    reset,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }) as CaptureServer;
 }
