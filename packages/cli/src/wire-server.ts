@@ -142,10 +142,11 @@ class Connection {
     try {
       const reply = await this.engine.execute(message);
       if (reply.length && !this.socket.destroyed) this.socket.write(reply);
-      // No ReadyForQuery: the client is inside an extended-protocol sequence (or a COPY).
-      const status = lastReadyStatus(reply);
-      this.holdsEngine = status === null || status !== IDLE;
+      // No ReadyForQuery (null): the client is inside an extended-protocol sequence.
+      this.holdsEngine = lastReadyStatus(reply) !== IDLE;
     } catch {
+      // Keep the engine until the close handler has reset it: its state is unknown.
+      this.holdsEngine = true;
       this.socket.destroy();
     } finally {
       this.running = false;
