@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_ERROR, HERO_DELAY_MS, SLOW_HANDLER_MS } from '@rum/cli/demo-site';
+import { CHROMIUM } from '@rum/cli/test-browser';
 import { freePort, startPrivateRedis, type PrivateRedis } from '@rum/cli/test-support';
 import type { ErrorsResponse, MetricsResponse, SummaryResponse } from '@rum/shared/contract';
 import { formatCount, formatMetric } from '../src/lib/format.ts';
@@ -24,15 +25,6 @@ const REPO_ROOT = resolve(HERE, '../../..');
 const RUM = join(REPO_ROOT, 'packages/cli/bin/rum.js');
 const RESULTS = join(HERE, '../test-results');
 const SIMULATED_EVENTS = 1500;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 interface Urls {
   dashboard: string;
@@ -136,7 +128,7 @@ before(async () => {
     ingestKey: ingest.searchParams.get('key')!,
     query: new URL(line('Query API')).origin,
   };
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch(CHROMIUM);
 });
 
 after(async () => {

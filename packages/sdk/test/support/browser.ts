@@ -1,19 +1,10 @@
 /** Debian's Chromium driven by playwright-core (never a downloaded browser), plus waits. */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM } from '@rum/cli/test-browser';
 
 /** Launches /usr/bin/chromium headless. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(CHROMIUM);
 }
 
 /** Polls `find` until it returns something, or throws after `timeoutMs` naming `what`. */
