@@ -7,9 +7,15 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  { files: ['packages/cli/**', 'bench/**', 'packages/sdk/scripts/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['packages/cli/**', 'bench/**', 'packages/sdk/scripts/**'],
+    rules: { 'no-console': 'off' },
+  },
 );

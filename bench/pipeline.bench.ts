@@ -49,7 +49,8 @@ const MAX_BACKLOG_JOBS = 200;
 const RUN_LIMIT_MS = (SECONDS + WARM_UP_SECONDS + 180) * 1000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-if (!(SECONDS > 0) || !(SENDERS > 0)) throw new Error('BENCH_SECONDS and BENCH_CONNECTIONS must be positive numbers');
+if (!(SECONDS > 0) || !(SENDERS > 0))
+  throw new Error('BENCH_SECONDS and BENCH_CONNECTIONS must be positive numbers');
 
 function emit(metric: string, value: number, unit: string): void {
   process.stdout.write(`${JSON.stringify({ bench: 'pipeline', metric, value, unit })}\n`);
@@ -75,7 +76,8 @@ let redisServer: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
 
 const cleanups: Array<() => Promise<unknown>> = [];
 async function cleanup(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) await fn().catch((err: Error) => note(`cleanup: ${err.message}`));
+  for (const fn of cleanups.splice(0).reverse())
+    await fn().catch((err: Error) => note(`cleanup: ${err.message}`));
 }
 
 /** Spawns a node child running TypeScript through tsx; resolves once a stream line matches `ready`. */
@@ -86,7 +88,11 @@ async function startChild(
   ready: RegExp,
   stream: 'stdout' | 'stderr',
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   cleanups.push(async () => {
@@ -131,12 +137,25 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
 ];
-const ZONES = ['Europe/Paris', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Sao_Paulo', 'Australia/Sydney'];
+const ZONES = [
+  'Europe/Paris',
+  'America/New_York',
+  'Europe/Berlin',
+  'Asia/Tokyo',
+  'America/Sao_Paulo',
+  'Australia/Sydney',
+];
 const DOMAINS = ['shop.example.com', 'blog.example.com', 'www.example.com'];
 const SECTIONS = ['products', 'blog', 'docs', 'category', 'account'];
 const CONNECTIONS = ['4g', '4g', '4g', '3g', 'slow-2g'];
 /** Typical medians per metric; values spread log-normally around them. */
-const MEDIANS: Record<Exclude<MetricName, 'FID'>, number> = { LCP: 2200, INP: 150, CLS: 0.05, FCP: 1400, TTFB: 500 };
+const MEDIANS: Record<Exclude<MetricName, 'FID'>, number> = {
+  LCP: 2200,
+  INP: 150,
+  CLS: 0.05,
+  FCP: 1400,
+  TTFB: 500,
+};
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 function spread(median: number): number {
@@ -178,7 +197,10 @@ function pageView(): { beacon: Beacon; userAgent: string } {
 
 // --- the run -------------------------------------------------------------------------------
 async function countMetrics(pool: Pool, projectId: number): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM metrics WHERE project_id = $1', [projectId]);
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(*) AS n FROM metrics WHERE project_id = $1',
+    [projectId],
+  );
   return rows[0]!.n;
 }
 
@@ -212,7 +234,9 @@ async function main(): Promise<void> {
   const env = {
     // The embedded engine runs one transaction at a time, so concurrent jobs only queue there:
     // one job at a time is as fast (5,268 events/s at 1, 4,575 at 4). A real TimescaleDB (DATABASE_URL) gets the workers' default.
-    ...(process.env.WORKER_CONCURRENCY || process.env.DATABASE_URL ? {} : { WORKER_CONCURRENCY: '1' }),
+    ...(process.env.WORKER_CONCURRENCY || process.env.DATABASE_URL
+      ? {}
+      : { WORKER_CONCURRENCY: '1' }),
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     JWT_SECRET: TEST_JWT_SECRET,
@@ -273,7 +297,10 @@ async function main(): Promise<void> {
 
   await sleep(WARM_UP_SECONDS * 1000);
   const startRows = await countMetrics(pool, project.id);
-  if (startRows === 0) throw new Error(`no row committed during the ${WARM_UP_SECONDS} s warm-up: the pipeline is stuck`);
+  if (startRows === 0)
+    throw new Error(
+      `no row committed during the ${WARM_UP_SECONDS} s warm-up: the pipeline is stuck`,
+    );
   const startDepth = await depth();
   const startRss = rssMb(workers.pid!);
   const started = performance.now();

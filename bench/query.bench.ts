@@ -32,12 +32,15 @@ const PAGES = 50;
 const RUN_LIMIT_MS = (600 + EVENTS / 1000) * 1000;
 
 for (const [name, value] of Object.entries({ EVENTS, CHUNK, UNCACHED_RUNS, CACHED_RUNS })) {
-  if (!(Number.isInteger(value) && value > 0)) throw new Error(`BENCH_${name} must be a positive integer`);
+  if (!(Number.isInteger(value) && value > 0))
+    throw new Error(`BENCH_${name} must be a positive integer`);
 }
 
 function emit(metric: string, value: number, unit: string): void {
   const rounded = Math.round(value * 1000) / 1000;
-  process.stdout.write(`${JSON.stringify({ bench: 'query', metric, value: rounded, unit, events: EVENTS })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'query', metric, value: rounded, unit, events: EVENTS })}\n`,
+  );
 }
 function note(message: string): void {
   process.stderr.write(`query bench: ${message}\n`);
@@ -57,7 +60,13 @@ function quantile(sorted: number[], q: number): number {
  * Inserts `count` events over the last 30 days for one project, in SQL: metric, page and
  * dimensions cycle with the row number, values are log-normal around a per-metric median.
  */
-async function load(pool: Pool, projectId: number, websiteId: number, firstPageId: number, now: number): Promise<void> {
+async function load(
+  pool: Pool,
+  projectId: number,
+  websiteId: number,
+  firstPageId: number,
+  now: number,
+): Promise<void> {
   const names = [...METRIC_NAMES];
   const medians = names.map((n) => (n === 'CLS' ? 0.05 : THRESHOLDS[n].good * 0.8));
   for (let start = 0; start < EVENTS; start += CHUNK) {
@@ -136,7 +145,9 @@ async function main(): Promise<void> {
     t = performance.now();
     await refreshRollups(pool);
     emit('rollup_refresh_s', (performance.now() - t) / 1000, 's');
-    const { rows: sizes } = await pool.query<Record<'hourly' | 'daily' | 'hourly_overall' | 'daily_overall', string>>(
+    const { rows: sizes } = await pool.query<
+      Record<'hourly' | 'daily' | 'hourly_overall' | 'daily_overall', string>
+    >(
       `SELECT (SELECT count(*) FROM metrics_hourly WHERE project_id = $1) AS hourly,
               (SELECT count(*) FROM metrics_daily WHERE project_id = $1) AS daily,
               (SELECT count(*) FROM metrics_hourly_overall WHERE project_id = $1) AS hourly_overall,
@@ -174,7 +185,8 @@ async function main(): Promise<void> {
           const res = await app.inject({ url: `/v1/projects/${slug}/${path}`, headers });
           const ms = performance.now() - start;
           if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
-          if (res.headers['x-cache'] !== expect) throw new Error(`${path}: expected a cache ${expect}`);
+          if (res.headers['x-cache'] !== expect)
+            throw new Error(`${path}: expected a cache ${expect}`);
           return ms;
         };
         const uncached: number[] = [];

@@ -18,7 +18,9 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const file of benches) {
   console.error(`bench: ${file}`);
-  const { status } = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], { stdio: 'inherit' });
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], {
+    stdio: 'inherit',
+  });
   if (status !== 0) {
     failed++;
     console.error(`bench: ${file} exited with ${status}`);

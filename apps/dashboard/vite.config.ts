@@ -9,7 +9,8 @@ import { loadConfig } from '@rum/shared';
  * the shared workspace's TypeScript sources.
  */
 export default defineConfig(({ command }) => {
-  const server = command === 'serve' ? { port: loadConfig().dashboardPort, strictPort: true } : undefined;
+  const server =
+    command === 'serve' ? { port: loadConfig().dashboardPort, strictPort: true } : undefined;
   return {
     plugins: [react()],
     server,

@@ -11,7 +11,9 @@ const ts = (declarations = false) =>
     filterRoot: '.',
     noEmitOnError: true,
     declaration: declarations,
-    ...(declarations ? { declarationDir: 'dist/esm/types' } : { outDir: undefined, rootDir: undefined }),
+    ...(declarations
+      ? { declarationDir: 'dist/esm/types' }
+      : { outDir: undefined, rootDir: undefined }),
   });
 
 /**
@@ -31,7 +33,10 @@ function withoutSoftNavs() {
       return 'export const checkSoftNavsEnabled = () => false; export const storeSoftNavEntry = () => {};';
     },
     buildEnd() {
-      if (!stubbed) this.error('web-vitals/dist/modules/lib/softNavs.js was not bundled: update withoutSoftNavs()');
+      if (!stubbed)
+        this.error(
+          'web-vitals/dist/modules/lib/softNavs.js was not bundled: update withoutSoftNavs()',
+        );
     },
   };
 }
@@ -58,13 +63,22 @@ function publishableTypes() {
 
 const iife = (/** @type {string} */ input, /** @type {string} */ file) => ({
   input,
-  output: { file, format: /** @type {const} */ ('iife'), sourcemap: /** @type {const} */ ('hidden') },
+  output: {
+    file,
+    format: /** @type {const} */ ('iife'),
+    sourcemap: /** @type {const} */ ('hidden'),
+  },
   plugins: [
     withoutSoftNavs(),
     resolve({ extensions: ['.ts', '.js'] }),
     ts(),
     // web-vitals marks its private members with a leading underscore for this mangling.
-    terser({ ecma: 2020, compress: { passes: 3 }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } }),
+    terser({
+      ecma: 2020,
+      compress: { passes: 3 },
+      mangle: { properties: { regex: /^_/ } },
+      format: { comments: false },
+    }),
   ],
 });
 

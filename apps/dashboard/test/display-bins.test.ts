@@ -15,10 +15,14 @@ test('a bucket wider than a bar is spread over the bars it covers, keeping every
 
 test('contiguous non-empty buckets leave no empty bar between them, and the total is exact', () => {
   const buckets = [];
-  for (let from = 1000; from < 9000; from *= 1.22) buckets.push({ from, to: from * 1.22, count: 7 });
+  for (let from = 1000; from < 9000; from *= 1.22)
+    buckets.push({ from, to: from * 1.22, count: 7 });
   const bins = toDisplayBins('LCP', LCP, buckets, label);
   const filled = bins.filter((b) => b.from >= 1000 && b.from < 8000);
-  assert.ok(filled.every((b) => b.count > 0), `empty bars: ${filled.filter((b) => b.count === 0).map((b) => b.from)}`);
+  assert.ok(
+    filled.every((b) => b.count > 0),
+    `empty bars: ${filled.filter((b) => b.count === 0).map((b) => b.from)}`,
+  );
   assert.equal(
     bins.reduce((s, b) => s + b.count, 0),
     buckets.length * 7,

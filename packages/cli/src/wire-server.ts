@@ -244,14 +244,17 @@ export async function startWireServer(db: PGlite, options: WireServerOptions): P
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
 
   const timeoutMs = options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS;
-  const watchdog = setInterval(() => {
-    const holder = engine.holder;
-    if (!holder?.holdsEngine || holder.running || engine.waitingCount === 0) return;
-    const idleMs = Date.now() - holder.lastReplyAt;
-    if (idleMs <= timeoutMs) return;
-    options.onIdleClose?.(idleMs, engine.waitingCount);
-    holder.socket.destroy();
-  }, Math.min(1_000, timeoutMs));
+  const watchdog = setInterval(
+    () => {
+      const holder = engine.holder;
+      if (!holder?.holdsEngine || holder.running || engine.waitingCount === 0) return;
+      const idleMs = Date.now() - holder.lastReplyAt;
+      if (idleMs <= timeoutMs) return;
+      options.onIdleClose?.(idleMs, engine.waitingCount);
+      holder.socket.destroy();
+    },
+    Math.min(1_000, timeoutMs),
+  );
   watchdog.unref();
 
   return {

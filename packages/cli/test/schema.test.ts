@@ -74,11 +74,16 @@ test('hourly and daily rollups (per dimension and overall) are continuous aggreg
     caggs.map((c) => c.view_name),
     [...ROLLUP_VIEWS].sort(),
   );
-  for (const c of caggs) assert.equal(c.materialized_only, false, `${c.view_name}: real-time aggregation on`);
+  for (const c of caggs)
+    assert.equal(c.materialized_only, false, `${c.view_name}: real-time aggregation on`);
   const hypertableOf = (view: string) => caggs.find((c) => c.view_name === view)!.hypertable_name;
   assert.equal(hypertableOf('metrics_hourly'), 'metrics');
   assert.equal(hypertableOf('metrics_hourly_overall'), 'metrics');
-  assert.notEqual(hypertableOf('metrics_daily'), 'metrics', 'daily reads the hourly materialization');
+  assert.notEqual(
+    hypertableOf('metrics_daily'),
+    'metrics',
+    'daily reads the hourly materialization',
+  );
   assert.notEqual(hypertableOf('metrics_daily_overall'), 'metrics');
 });
 
@@ -92,7 +97,8 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
   );
   const find = (proc: string, table: string) =>
     jobs.find((j) => j.proc_name === proc && j.hypertable_name === table);
-  for (const view of ROLLUP_VIEWS) assert.ok(find('policy_refresh_continuous_aggregate', view), view);
+  for (const view of ROLLUP_VIEWS)
+    assert.ok(find('policy_refresh_continuous_aggregate', view), view);
   assert.equal(find('policy_compression', 'metrics')?.config.compress_after, '7 days');
   assert.equal(find('policy_compression', 'js_errors')?.config.compress_after, '7 days');
   assert.equal(find('policy_retention', 'metrics')?.config.drop_after, '1 year 1 mon');

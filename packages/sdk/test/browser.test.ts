@@ -16,10 +16,13 @@ let context: BrowserContext;
 
 const accepted = () => server.beacons.filter((b) => b.status == 202);
 const allEvents = (): (BeaconEvent & { url: string; sid: string })[] =>
-  accepted().flatMap((b) => b.beacon.events.map((e) => ({ ...e, url: b.beacon.url, sid: b.beacon.sid })));
+  accepted().flatMap((b) =>
+    b.beacon.events.map((e) => ({ ...e, url: b.beacon.url, sid: b.beacon.sid })),
+  );
 const allErrors = (): (BeaconError & { url: string })[] =>
   accepted().flatMap((b) => (b.beacon.errors ?? []).map((e) => ({ ...e, url: b.beacon.url })));
-const event = (name: string) => waitFor(`a ${name} event`, () => allEvents().find((e) => e.name == name));
+const event = (name: string) =>
+  waitFor(`a ${name} event`, () => allEvents().find((e) => e.name == name));
 
 async function open(fixture: string, query = ''): Promise<Page> {
   const page = await context.newPage();
@@ -47,13 +50,17 @@ afterEach(async () => {
 describe('metrics', () => {
   it('reports LCP of a late image, with its element and URL (attribution build)', async () => {
     const page = await open('lcp.html');
-    await page.waitForFunction(() => (document.getElementById('hero') as HTMLImageElement).complete);
+    await page.waitForFunction(
+      () => (document.getElementById('hero') as HTMLImageElement).complete,
+    );
     // LCP entries are only visible to observers, not to performance.getEntriesByType().
     await page.evaluate(
       () =>
         new Promise<void>((resolve) =>
           new PerformanceObserver((list, observer) => {
-            if (list.getEntries().some((e) => (e as unknown as { url: string }).url.includes('hero'))) {
+            if (
+              list.getEntries().some((e) => (e as unknown as { url: string }).url.includes('hero'))
+            ) {
               observer.disconnect();
               resolve();
             }
@@ -65,7 +72,10 @@ describe('metrics', () => {
     await settle(page);
     await hide(page);
     const lcp = await event('LCP');
-    assert.ok(lcp.value >= 400 && lcp.value < 30_000, `LCP ${lcp.value} ms is after the 400 ms image delay`);
+    assert.ok(
+      lcp.value >= 400 && lcp.value < 30_000,
+      `LCP ${lcp.value} ms is after the 400 ms image delay`,
+    );
     assert.equal(lcp.delta, lcp.value);
     assert.ok(['good', 'needs-improvement', 'poor'].includes(lcp.rating!));
     assert.equal(lcp.navigationType, 'navigate');
@@ -98,7 +108,11 @@ describe('metrics', () => {
               observer.disconnect();
               resolve();
             }
-          }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit),
+          }).observe({
+            type: 'event',
+            buffered: true,
+            durationThreshold: 16,
+          } as PerformanceObserverInit),
         ),
     );
     await settle(page);
@@ -117,7 +131,10 @@ describe('metrics', () => {
     assert.ok(inp.value >= 600, `INP ${inp.value} >= 600`);
     assert.equal(inp.rating, 'poor');
     assert.match(String(inp.attribution?.target), /slow|button/);
-    assert.ok(Number(inp.attribution?.processingDuration) >= 590, 'the handler time is in processingDuration');
+    assert.ok(
+      Number(inp.attribution?.processingDuration) >= 590,
+      'the handler time is in processingDuration',
+    );
     assert.equal(typeof inp.attribution?.inputDelay, 'number');
     assert.equal(typeof inp.attribution?.presentationDelay, 'number');
     // The same click is the first input: FID comes from the first-input observer.
@@ -134,7 +151,10 @@ describe('metrics', () => {
     const { device, connection } = accepted()[0]!.beacon;
     assert.equal(device?.type, 'desktop');
     assert.equal(device?.timezone, 'Europe/Paris');
-    assert.ok(device?.browser && device.browserVersion && device.os && device.screen, JSON.stringify(device));
+    assert.ok(
+      device?.browser && device.browserVersion && device.os && device.screen,
+      JSON.stringify(device),
+    );
     assert.ok(connection?.effectiveType, 'navigator.connection is read');
   });
 });
@@ -145,8 +165,12 @@ describe('errors', () => {
     await page.waitForFunction(() => (window as unknown as { done?: boolean }).done);
     await settle(page);
     await hide(page);
-    const boom = await waitFor('the thrown error', () => allErrors().find((e) => e.message.includes('boom')));
-    const nope = await waitFor('the rejection', () => allErrors().find((e) => e.message.includes('nope')));
+    const boom = await waitFor('the thrown error', () =>
+      allErrors().find((e) => e.message.includes('boom')),
+    );
+    const nope = await waitFor('the rejection', () =>
+      allErrors().find((e) => e.message.includes('nope')),
+    );
     assert.match(boom.stack!, /explode/);
     assert.match(boom.source!, /errors\.html$/);
     assert.ok(boom.line! > 0 && boom.col! > 0);
@@ -171,16 +195,24 @@ describe('transport', () => {
     const page = await open('hidden.html');
     // Leave only once the page has thrown (the SDK's listener has queued it by then).
     const thrown = page.waitForEvent('pageerror');
-    await page.evaluate(() => setTimeout(() => { throw new Error('just before leaving'); }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('just before leaving');
+      }),
+    );
     await thrown;
     await page.goto('about:blank');
-    await waitFor('the error queued before leaving', () => allErrors().find((e) => e.message.includes('just before leaving')));
+    await waitFor('the error queued before leaving', () =>
+      allErrors().find((e) => e.message.includes('just before leaving')),
+    );
   });
 
   it('flushes a full batch at once, gzipped, and retries a 503 as Retry-After says', async () => {
     server.failNext = 1;
     await open('retry.html');
-    const ok = await waitFor('the retried batch', () => server.beacons.find((b) => b.status == 202));
+    const ok = await waitFor('the retried batch', () =>
+      server.beacons.find((b) => b.status == 202),
+    );
     const failed = server.beacons.find((b) => b.status == 503)!;
     assert.ok(failed, 'the first attempt got the 503');
     assert.deepEqual(ok.beacon, failed.beacon, 'the retry resends the same batch');
@@ -195,18 +227,30 @@ describe('options', () => {
     await page.waitForFunction(() => (window as unknown as { sdkReady?: boolean }).sdkReady);
     await event('TTFB');
     server.beacons.length = 0; // TTFB may already have left on the timer
-    await page.evaluate(() => setTimeout(() => { throw new Error('on the old page'); }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('on the old page');
+      }),
+    );
     await waitFor('the error to be queued', () => true);
     await page.waitForTimeout(100);
     await page.evaluate(() => history.pushState({}, '', '/app/next?user=42'));
-    const old = await waitFor('the old-path flush', () => allErrors().find((e) => e.message.includes('old page')));
+    const old = await waitFor('the old-path flush', () =>
+      allErrors().find((e) => e.message.includes('old page')),
+    );
     assert.equal(old.url, `${server.pageOrigin}/fixtures/spa.html`, 'query and fragment dropped');
     assert.equal(server.beacons[0]!.contentEncoding, 'gzip', 'a live-page flush is gzipped');
-    await page.evaluate(() => setTimeout(() => { throw new Error('on the new page'); }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('on the new page');
+      }),
+    );
     await page.waitForTimeout(100);
     await settle(page);
     await hide(page);
-    const later = await waitFor('the new-path error', () => allErrors().find((e) => e.message.includes('new page')));
+    const later = await waitFor('the new-path error', () =>
+      allErrors().find((e) => e.message.includes('new page')),
+    );
     assert.equal(later.url, `${server.pageOrigin}/app/next`);
     const cls = await event('CLS');
     assert.equal(cls.url, `${server.pageOrigin}/app/next`);
@@ -215,7 +259,11 @@ describe('options', () => {
   it('sampleRate decides once per session: an out session sends nothing, an in session keeps sending', async () => {
     // Tab 1 starts sampled out: nothing, even on a later page with sampleRate 1.
     const out = await open('sampled-out.html');
-    await out.evaluate(() => setTimeout(() => { throw new Error('never sent'); }));
+    await out.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('never sent');
+      }),
+    );
     await settle(out);
     await hide(out);
     await out.goto(`${server.pageOrigin}/fixtures/sampled-in.html`, { waitUntil: 'load' });
@@ -241,10 +289,16 @@ describe('options', () => {
     await hide(page);
     const ttfb = await event('TTFB');
     assert.deepEqual(ttfb.attribution, { edited: 'yes' });
-    await waitFor('the kept error', () => allErrors().find((e) => e.message.includes('kept error')));
+    await waitFor('the kept error', () =>
+      allErrors().find((e) => e.message.includes('kept error')),
+    );
     await event('CLS');
     assert.equal(allEvents().filter((e) => e.name == 'FCP').length, 0, 'FCP dropped');
-    assert.equal(allErrors().filter((e) => e.message.includes('ignored')).length, 0, 'error dropped');
+    assert.equal(
+      allErrors().filter((e) => e.message.includes('ignored')).length,
+      0,
+      'error dropped',
+    );
   });
 
   it('the script-tag build works from data- attributes alone (key, endpoint, keep-query)', async () => {
@@ -254,7 +308,9 @@ describe('options', () => {
     const fcp = await event('FCP');
     assert.equal(fcp.url, `${server.pageOrigin}/fixtures/script-tag.html?campaign=spring`);
     // Only this page's beacons: a previous test's page may still flush as its context closes.
-    const fromThisPage = accepted().filter((b: Captured) => b.beacon.url.includes('/script-tag.html'));
+    const fromThisPage = accepted().filter((b: Captured) =>
+      b.beacon.url.includes('/script-tag.html'),
+    );
     assert.ok(fromThisPage.length > 0);
     assert.deepEqual([...new Set(fromThisPage.map((b: Captured) => b.key))], ['pk_tag']);
   });

@@ -14,7 +14,10 @@ test('Retry-After as an HTTP date', () => {
 });
 
 test('no Retry-After: exponential backoff', () => {
-  assert.deepEqual([0, 1, 2].map((n) => retryDelay(null, n)), [RETRY_BASE_DELAY_MS, 2 * RETRY_BASE_DELAY_MS, 4 * RETRY_BASE_DELAY_MS]);
+  assert.deepEqual(
+    [0, 1, 2].map((n) => retryDelay(null, n)),
+    [RETRY_BASE_DELAY_MS, 2 * RETRY_BASE_DELAY_MS, 4 * RETRY_BASE_DELAY_MS],
+  );
 });
 
 test('an unreadable Retry-After is not a delay (no retry)', () => {

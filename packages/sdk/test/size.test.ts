@@ -19,11 +19,18 @@ test(`the standard IIFE is at most ${BUDGET_BYTES} gzipped bytes over web-vitals
   }
   const ours = gzipped(`${SDK_DIR}/dist/rum.js`);
   const attribution = gzipped(`${SDK_DIR}/dist/rum.attribution.js`);
-  const webVitals = gzipped(fileURLToPath(import.meta.resolve('web-vitals').replace(/web-vitals\.js$/, 'web-vitals.iife.js')));
+  const webVitals = gzipped(
+    fileURLToPath(
+      import.meta.resolve('web-vitals').replace(/web-vitals\.js$/, 'web-vitals.iife.js'),
+    ),
+  );
   // Printed in the test report (a TAP diagnostic line).
   t.diagnostic(
     `gzipped: dist/rum.js ${ours} B, dist/rum.attribution.js ${attribution} B, web-vitals.iife.js ${webVitals} B; ` +
       `over web-vitals ${ours - webVitals} B of ${BUDGET_BYTES} B (margin ${(webVitals + BUDGET_BYTES - ours).toFixed(1)} B)`,
   );
-  assert.ok(ours - webVitals <= BUDGET_BYTES, `rum.js is ${ours - webVitals} B over web-vitals, budget ${BUDGET_BYTES} B`);
+  assert.ok(
+    ours - webVitals <= BUDGET_BYTES,
+    `rum.js is ${ours - webVitals} B over web-vitals, budget ${BUDGET_BYTES} B`,
+  );
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEACON_BYTES_LIMIT, LIMITS, MAX_ERRORS_PER_BEACON, MAX_EVENTS_PER_BEACON, type BeaconError } from '@rum/shared/contract';
+import {
+  BEACON_BYTES_LIMIT,
+  LIMITS,
+  MAX_ERRORS_PER_BEACON,
+  MAX_EVENTS_PER_BEACON,
+  type BeaconError,
+} from '@rum/shared/contract';
 import { validateBeacon } from '@rum/shared';
 import { splitBatch } from '../src/lib/splitBatch.ts';
 import { MAX_BATCH_EVENTS } from '../src/lib/defaults.ts';
@@ -22,8 +28,14 @@ test('a small batch is one beacon with events and errors apart', () => {
   ]);
   assert.equal(bodies.length, 1);
   const beacon = JSON.parse(bodies[0]!);
-  assert.deepEqual(beacon.events.map((e: { name: string }) => e.name), ['LCP']);
-  assert.deepEqual(beacon.errors.map((e: { message: string }) => e.message), ['boom']);
+  assert.deepEqual(
+    beacon.events.map((e: { name: string }) => e.name),
+    ['LCP'],
+  );
+  assert.deepEqual(
+    beacon.errors.map((e: { message: string }) => e.message),
+    ['boom'],
+  );
   assert.equal(validateBeacon(beacon).error, undefined);
 });
 
@@ -42,7 +54,10 @@ test('an oversized batch is split into beacons under 60 KB that keep every item,
       seen.push(error.col);
     }
   }
-  assert.deepEqual(seen, items.map((e) => e.col));
+  assert.deepEqual(
+    seen,
+    items.map((e) => e.col),
+  );
 });
 
 test('a full queue never exceeds the per-beacon counts, so only bytes need checking', () => {

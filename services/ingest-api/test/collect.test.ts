@@ -154,10 +154,16 @@ describe('CORS', () => {
     assert.match(String(res.headers['access-control-allow-headers']), /x-api-key/);
 
     // A 400 from an allowed origin carries the header, so the SDK's fetch() can read the status.
-    const bad = await h.collect(key, { ...validBeacon(), sid: '' }, { headers: { origin: 'https://shop.example.com' } });
+    const bad = await h.collect(
+      key,
+      { ...validBeacon(), sid: '' },
+      { headers: { origin: 'https://shop.example.com' } },
+    );
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.headers['access-control-allow-origin'], 'https://shop.example.com');
-    const foreign = await h.collect(key, validBeacon(), { headers: { origin: 'https://evil.example.net' } });
+    const foreign = await h.collect(key, validBeacon(), {
+      headers: { origin: 'https://evil.example.net' },
+    });
     assert.equal(foreign.statusCode, 403);
     assert.equal(foreign.headers['access-control-allow-origin'], undefined);
   });

@@ -2,7 +2,11 @@
  * The query API as a Fastify plugin, and `buildApp()` which wraps it in an instance that
  * never listens (server.ts listens; tests use `app.inject()`).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+} from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -35,10 +39,13 @@ export const queryApi: FastifyPluginAsync<QueryApiOptions> = async (app, opts) =
       openapi: '3.1.0',
       info: {
         title: 'RUM query API',
-        description: 'Core Web Vitals aggregates per project. Authenticate with a read token: `Authorization: Bearer <token>`.',
+        description:
+          'Core Web Vitals aggregates per project. Authenticate with a read token: `Authorization: Bearer <token>`.',
         version: '1.0.0',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
   });
   // Bearer tokens, not cookies: any origin may call (the dashboard runs on another port).
@@ -46,7 +53,13 @@ export const queryApi: FastifyPluginAsync<QueryApiOptions> = async (app, opts) =
     origin: '*',
     methods: ['GET', 'HEAD', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type'],
-    exposedHeaders: ['x-cache', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    exposedHeaders: [
+      'x-cache',
+      'retry-after',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+    ],
     maxAge: 600,
   });
   await app.register(helmet, { crossOriginResourcePolicy: { policy: 'cross-origin' } });

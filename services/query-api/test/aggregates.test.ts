@@ -76,27 +76,49 @@ async function get<T>(path: string): Promise<T> {
 }
 
 const values = (events: readonly Event[]) => events.map((e) => e.value);
-const ofMetric = (events: readonly Event[], name: MetricName) => events.filter((e) => e.name === name);
+const ofMetric = (events: readonly Event[], name: MetricName) =>
+  events.filter((e) => e.name === name);
 
-function assertClose(actual: number | null, expected: number | null, relative: number, label: string): void {
+function assertClose(
+  actual: number | null,
+  expected: number | null,
+  relative: number,
+  label: string,
+): void {
   if (expected === null || actual === null) {
     assert.equal(actual, expected, label);
     return;
   }
   const tolerance = Math.max(Math.abs(expected) * relative, 1e-9);
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: ${actual} vs exact ${expected} (tolerance ${tolerance})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${label}: ${actual} vs exact ${expected} (tolerance ${tolerance})`,
+  );
 }
 
-function assertShares(actual: { good: number; needsImprovement: number; poor: number }, name: MetricName, vs: number[], label: string) {
+function assertShares(
+  actual: { good: number; needsImprovement: number; poor: number },
+  name: MetricName,
+  vs: number[],
+  label: string,
+) {
   const expected = exactShares(name, vs);
   assertClose(actual.good, expected.good, 1e-12, `${label} good`);
-  assertClose(actual.needsImprovement, expected.needsImprovement, 1e-12, `${label} needs-improvement`);
+  assertClose(
+    actual.needsImprovement,
+    expected.needsImprovement,
+    1e-12,
+    `${label} needs-improvement`,
+  );
   assertClose(actual.poor, expected.poor, 1e-12, `${label} poor`);
 }
 
 /** Summary answer vs exact numbers over the same window; `tolerance` 0 for raw (exact up to float rounding). */
 function checkSummary(body: SummaryResponse, events: Event[], tolerance: number) {
-  assert.deepEqual(body.metrics.map((m) => m.metric), [...METRIC_NAMES]);
+  assert.deepEqual(
+    body.metrics.map((m) => m.metric),
+    [...METRIC_NAMES],
+  );
   for (const m of body.metrics) {
     const vs = values(ofMetric(events, m.metric));
     assert.ok(vs.length > 20, `the data set has ${m.metric} samples in the window`);
@@ -115,7 +137,10 @@ describe('summary', () => {
     assert.equal(Date.parse(body.to) - Date.parse(body.from), DAY_MS);
     checkSummary(body, inWindow(data.events, body), 1e-12);
     const lcp = body.metrics.find((m) => m.metric === 'LCP')!;
-    assert.equal(lcp.rating, lcp.p75! <= 2500 ? 'good' : lcp.p75! > 4000 ? 'poor' : 'needs-improvement');
+    assert.equal(
+      lcp.rating,
+      lcp.p75! <= 2500 ? 'good' : lcp.p75! > 4000 ? 'poor' : 'needs-improvement',
+    );
   });
 
   test('7d: rollup percentiles within 2%, exact counts and shares', async () => {
@@ -142,29 +167,55 @@ describe('summary', () => {
   });
 
   test('filters by page, device, browser and country', async () => {
-    const body = await get<SummaryResponse>('summary?range=7d&metric=LCP&page=/checkout&device=mobile');
-    assert.deepEqual(body.metrics.map((m) => m.metric), ['LCP']);
-    const events = data.events.filter((e) => e.name === 'LCP' && e.path === '/checkout' && e.device === 'mobile');
+    const body = await get<SummaryResponse>(
+      'summary?range=7d&metric=LCP&page=/checkout&device=mobile',
+    );
+    assert.deepEqual(
+      body.metrics.map((m) => m.metric),
+      ['LCP'],
+    );
+    const events = data.events.filter(
+      (e) => e.name === 'LCP' && e.path === '/checkout' && e.device === 'mobile',
+    );
     assert.equal(body.metrics[0]!.count, events.length);
     assertClose(body.metrics[0]!.p75, percentileCont(values(events), 0.75), 0.02, 'filtered p75');
 
-    const raw = await get<SummaryResponse>('summary?range=24h&metric=INP&browser=Safari&country=DE');
-    const rawEvents = inWindow(data.events, raw).filter((e) => e.name === 'INP' && e.browser === 'Safari' && e.country === 'DE');
+    const raw = await get<SummaryResponse>(
+      'summary?range=24h&metric=INP&browser=Safari&country=DE',
+    );
+    const rawEvents = inWindow(data.events, raw).filter(
+      (e) => e.name === 'INP' && e.browser === 'Safari' && e.country === 'DE',
+    );
     assert.equal(raw.metrics[0]!.count, rawEvents.length);
-    assertClose(raw.metrics[0]!.p75, percentileCont(values(rawEvents), 0.75), 1e-12, 'filtered raw p75');
+    assertClose(
+      raw.metrics[0]!.p75,
+      percentileCont(values(rawEvents), 0.75),
+      1e-12,
+      'filtered raw p75',
+    );
   });
 
   test('an empty selection has count 0 and null percentiles', async () => {
     const body = await get<SummaryResponse>('summary?range=24h&metric=CLS&country=ZZ');
     assert.deepEqual(body.metrics, [
-      { metric: 'CLS', count: 0, p50: null, p75: null, p95: null, rating: null, shares: { good: 0, needsImprovement: 0, poor: 0 } },
+      {
+        metric: 'CLS',
+        count: 0,
+        p50: null,
+        p75: null,
+        p95: null,
+        rating: null,
+        shares: { good: 0, needsImprovement: 0, poor: 0 },
+      },
     ]);
   });
 });
 
 describe('timeseries', () => {
   test('24h by 1h: buckets on time_bucket boundaries, exact percentile per bucket', async () => {
-    const body = await get<TimeseriesResponse>('timeseries?range=24h&metric=LCP&interval=1h&percentile=95');
+    const body = await get<TimeseriesResponse>(
+      'timeseries?range=24h&metric=LCP&interval=1h&percentile=95',
+    );
     assert.equal(body.source, 'raw');
     assert.equal(body.interval, '1h');
     assert.equal(body.percentile, 95);
@@ -182,7 +233,10 @@ describe('timeseries', () => {
       assert.equal(point.count, inBucket.length, `count of ${point.time}`);
       assertClose(point.value, percentileCont(inBucket, 0.95), 1e-12, `p95 of ${point.time}`);
     }
-    assert.equal(body.points.reduce((n, p) => n + p.count, 0), lcp.length);
+    assert.equal(
+      body.points.reduce((n, p) => n + p.count, 0),
+      lcp.length,
+    );
   });
 
   test('7d by 1d from the rollups: exact counts per UTC day, values within 2%', async () => {
@@ -190,7 +244,11 @@ describe('timeseries', () => {
     assert.equal(body.source, 'rollup');
     const ttfb = ofMetric(inWindow(data.events, body), 'TTFB');
     const days = groupBy(ttfb, (e) => Math.floor(e.time / DAY_MS) * DAY_MS);
-    assert.equal(body.points.length, 8, 'a 7-day window not aligned to midnight touches 8 UTC days');
+    assert.equal(
+      body.points.length,
+      8,
+      'a 7-day window not aligned to midnight touches 8 UTC days',
+    );
     for (const point of body.points) {
       assert.equal(Date.parse(point.time) % DAY_MS, 0, 'buckets start at midnight UTC');
       const vs = values(days.get(Date.parse(point.time)) ?? []);
@@ -216,7 +274,10 @@ describe('pages, slow pages and breakdowns', () => {
     const byPage = groupBy(lcp, (e) => `${e.domain}${e.path}`);
     assert.equal(body.pages.length, byPage.size);
     const counts = body.pages.map((p) => p.count);
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+    );
     for (const page of body.pages) {
       const vs = values(byPage.get(`${page.domain}${page.path}`)!);
       assert.equal(page.count, vs.length);
@@ -229,13 +290,21 @@ describe('pages, slow pages and breakdowns', () => {
     const byPage = groupBy(ofMetric(data.events, 'INP'), (e) => `${e.domain}${e.path}`);
     // A threshold between the page counts, so that it keeps some pages and drops others.
     const minSamples = [...byPage.values()].map((es) => es.length).sort((a, b) => a - b)[2]!;
-    const body = await get<PagesResponse>(`slow-pages?range=7d&metric=INP&minSamples=${minSamples}`);
+    const body = await get<PagesResponse>(
+      `slow-pages?range=7d&metric=INP&minSamples=${minSamples}`,
+    );
     const expected = [...byPage.entries()]
       .filter(([, es]) => es.length >= minSamples)
       .map(([key, es]) => ({ key, p75: percentileCont(values(es), 0.75)!, count: es.length }))
       .sort((a, b) => b.p75 - a.p75);
-    assert.ok(expected.length >= 2 && expected.length < byPage.size, 'the threshold leaves some pages out');
-    assert.deepEqual(body.pages.map((p) => `${p.domain}${p.path}`), expected.map((e) => e.key));
+    assert.ok(
+      expected.length >= 2 && expected.length < byPage.size,
+      'the threshold leaves some pages out',
+    );
+    assert.deepEqual(
+      body.pages.map((p) => `${p.domain}${p.path}`),
+      expected.map((e) => e.key),
+    );
     body.pages.forEach((p, i) => {
       assert.equal(p.count, expected[i]!.count);
       assertClose(p.p75, expected[i]!.p75, 0.02, `${p.path} p75`);
@@ -281,7 +350,10 @@ describe('histogram', () => {
       assert.deepEqual(body.thresholds, { good: 2500, poor: 4000 });
       const lcp = ofMetric(inWindow(data.events, body), 'LCP');
       const expected = groupBy(lcp, (e) => Math.floor(binOf('LCP', e.value) / BINS_PER_BUCKET));
-      assert.equal(body.buckets.reduce((n, b) => n + b.count, 0), lcp.length);
+      assert.equal(
+        body.buckets.reduce((n, b) => n + b.count, 0),
+        lcp.length,
+      );
       for (const bucket of body.buckets) {
         const inside = lcp.filter((e) => e.value >= bucket.from && e.value < bucket.to);
         assert.equal(bucket.count, inside.length, `bucket [${bucket.from}, ${bucket.to})`);
@@ -313,7 +385,10 @@ describe('raw rows, errors and sessions', () => {
     const groups = groupBy(data.errors, (e) => e.fingerprint);
     assert.equal(body.errors.length, groups.size);
     const counts = body.errors.map((e) => e.count);
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+    );
     for (const group of body.errors) {
       const es = groups.get(group.fingerprint)!.sort((a, b) => a.time - b.time);
       assert.equal(group.count, es.length);
@@ -330,7 +405,13 @@ describe('raw rows, errors and sessions', () => {
     const metrics = data.events.filter((e) => e.sessionId === sid).sort((a, b) => a.time - b.time);
     const errors = data.errors.filter((e) => e.sessionId === sid).sort((a, b) => a.time - b.time);
     assert.equal(body.sessionId, sid);
-    assert.deepEqual(body.metrics.map((m) => [Date.parse(m.time), m.name, m.value]), metrics.map((e) => [e.time, e.name, e.value]));
-    assert.deepEqual(body.errors.map((e) => Date.parse(e.time)), errors.map((e) => e.time));
+    assert.deepEqual(
+      body.metrics.map((m) => [Date.parse(m.time), m.name, m.value]),
+      metrics.map((e) => [e.time, e.name, e.value]),
+    );
+    assert.deepEqual(
+      body.errors.map((e) => Date.parse(e.time)),
+      errors.map((e) => e.time),
+    );
   });
 });

@@ -26,7 +26,11 @@ let app: FastifyInstance;
 let project: TestProject;
 
 function build(options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  return buildApp({ pool: db.pool, config: { jwtSecret: TEST_JWT_SECRET, logLevel: 'silent' }, ...options });
+  return buildApp({
+    pool: db.pool,
+    config: { jwtSecret: TEST_JWT_SECRET, logLevel: 'silent' },
+    ...options,
+  });
 }
 
 before(async () => {
@@ -45,7 +49,12 @@ after(async () => {
   await db?.stop();
 });
 
-function request(target: FastifyInstance, path: string, token: string | null = project.readToken, slug = project.project) {
+function request(
+  target: FastifyInstance,
+  path: string,
+  token: string | null = project.readToken,
+  slug = project.project,
+) {
   return target.inject({
     url: `/v1/projects/${slug}/${path}`,
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
@@ -65,7 +74,9 @@ describe('authentication', () => {
       {},
       { authorization: project.readToken },
       { authorization: 'Bearer not-a-jwt' },
-      { authorization: `Bearer ${signReadToken(project.project, 'another-secret-of-at-least-32-chars!')}` },
+      {
+        authorization: `Bearer ${signReadToken(project.project, 'another-secret-of-at-least-32-chars!')}`,
+      },
     ]) {
       const res = await app.inject({ url: `/v1/projects/${project.project}/summary`, headers });
       assert.equal(res.statusCode, 401, JSON.stringify(headers));
@@ -145,13 +156,22 @@ describe('cache', () => {
     assert.equal(first.headers['x-cache'], 'miss');
     assert.equal(second.headers['x-cache'], 'hit');
     assert.equal(second.body, first.body);
-    assert.equal(await counter(app, 'rum_query_cache_hits_total', 'operation="summary"'), hitsBefore + 1);
-    assert.equal(await counter(app, 'rum_query_cache_misses_total', 'operation="summary"'), missesBefore + 1);
+    assert.equal(
+      await counter(app, 'rum_query_cache_hits_total', 'operation="summary"'),
+      hitsBefore + 1,
+    );
+    assert.equal(
+      await counter(app, 'rum_query_cache_misses_total', 'operation="summary"'),
+      missesBefore + 1,
+    );
   });
 
   test('equal questions share an entry: parameter order and explicit defaults do not matter', async () => {
     const first = await request(app, 'timeseries?metric=INP&range=24h&browser=Chrome');
-    const second = await request(app, 'timeseries?browser=Chrome&percentile=75&range=24h&interval=15m&metric=INP');
+    const second = await request(
+      app,
+      'timeseries?browser=Chrome&percentile=75&range=24h&interval=15m&metric=INP',
+    );
     assert.equal(first.headers['x-cache'], 'miss');
     assert.equal(second.headers['x-cache'], 'hit');
   });
@@ -183,13 +203,17 @@ test('rate limit: 429 once a token exceeds the limit, other tokens unaffected', 
   try {
     const own = await createTestProject(db.pool, redis);
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await request(limited, 'summary', own.readToken, own.project)).statusCode);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await request(limited, 'summary', own.readToken, own.project)).statusCode);
     assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
     const res = await request(limited, 'summary', own.readToken, own.project);
     assert.equal(res.json<ErrorResponse>().code, 'RUM_ERR_RATE_LIMITED');
     assert.ok(Number(res.headers['retry-after']) > 0);
     const fresh = await createTestProject(db.pool, redis);
-    assert.equal((await request(limited, 'summary', fresh.readToken, fresh.project)).statusCode, 200);
+    assert.equal(
+      (await request(limited, 'summary', fresh.readToken, fresh.project)).statusCode,
+      200,
+    );
   } finally {
     await limited.close();
   }
@@ -223,7 +247,11 @@ test('CORS: any origin may call with a bearer token', async () => {
   const preflight = await app.inject({
     method: 'OPTIONS',
     url: `/v1/projects/${project.project}/summary`,
-    headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    headers: {
+      origin: 'http://localhost:5173',
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization',
+    },
   });
   assert.equal(preflight.statusCode, 204);
   assert.equal(preflight.headers['access-control-allow-origin'], '*');
@@ -244,19 +272,54 @@ test('only GET: other methods are 404', async () => {
 test('/docs/json documents every route with its parameters and responses', async () => {
   const doc = (await app.inject({ url: '/docs/json' })).json<{
     openapi: string;
-    paths: Record<string, { get: { parameters: Array<{ name: string; in: string }>; responses: Record<string, unknown> } }>;
+    paths: Record<
+      string,
+      {
+        get: {
+          parameters: Array<{ name: string; in: string }>;
+          responses: Record<string, unknown>;
+        };
+      }
+    >;
   }>();
   assert.match(doc.openapi, /^3\./);
-  const routes = ['summary', 'timeseries', 'pages', 'slow-pages', 'breakdown', 'histogram', 'metrics', 'errors', 'sessions/{sid}'];
-  assert.deepEqual(Object.keys(doc.paths).sort(), routes.map((r) => `/v1/projects/{project}/${r}`).sort());
+  const routes = [
+    'summary',
+    'timeseries',
+    'pages',
+    'slow-pages',
+    'breakdown',
+    'histogram',
+    'metrics',
+    'errors',
+    'sessions/{sid}',
+  ];
+  assert.deepEqual(
+    Object.keys(doc.paths).sort(),
+    routes.map((r) => `/v1/projects/{project}/${r}`).sort(),
+  );
   for (const [path, item] of Object.entries(doc.paths)) {
     const params = item.get.parameters.map((p) => `${p.in}:${p.name}`);
     assert.ok(params.includes('path:project'), `${path} declares :project`);
     assert.ok(item.get.responses['200'], `${path} declares its 200`);
-    for (const status of ['400', '401', '403', '404', '429']) assert.ok(item.get.responses[status], `${path} ${status}`);
+    for (const status of ['400', '401', '403', '404', '429'])
+      assert.ok(item.get.responses[status], `${path} ${status}`);
   }
-  const timeseries = doc.paths['/v1/projects/{project}/timeseries']!.get.parameters.map((p) => p.name);
-  for (const name of ['range', 'from', 'to', 'metric', 'page', 'device', 'browser', 'country', 'interval', 'percentile']) {
+  const timeseries = doc.paths['/v1/projects/{project}/timeseries']!.get.parameters.map(
+    (p) => p.name,
+  );
+  for (const name of [
+    'range',
+    'from',
+    'to',
+    'metric',
+    'page',
+    'device',
+    'browser',
+    'country',
+    'interval',
+    'percentile',
+  ]) {
     assert.ok(timeseries.includes(name), `timeseries documents ${name}`);
   }
 });

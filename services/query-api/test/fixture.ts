@@ -52,7 +52,6 @@ export interface DataSet {
   errors: JsError[];
 }
 
-
 const SITES = [
   { domain: 'shop.example', paths: ['/', '/checkout', '/product/1', '/cart'] },
   { domain: 'blog.example', paths: ['/', '/post/hello'] },
@@ -67,13 +66,25 @@ const BROWSERS: Array<[string, string]> = [
 const COUNTRIES = ['US', 'DE', 'FR', 'JP', 'BR'];
 const CONNECTIONS = ['4g', 'wifi', 'unknown'];
 /** Typical medians per metric; pages and devices scale them. */
-const MEDIANS: Record<MetricName, number> = { LCP: 2200, INP: 160, CLS: 0.06, FCP: 1500, TTFB: 600, FID: 40 };
+const MEDIANS: Record<MetricName, number> = {
+  LCP: 2200,
+  INP: 160,
+  CLS: 0.06,
+  FCP: 1500,
+  TTFB: 600,
+  FID: 40,
+};
 
 /**
  * `count` events over the last `days` days (strictly increasing ages, so times are distinct),
  * values log-normal around a per-page, per-device median, plus JS errors.
  */
-export function generateDataSet(pages: Array<{ domain: string; path: string; pageId: number; websiteId: number }>, now: number, count = 6000, days = 5): DataSet {
+export function generateDataSet(
+  pages: Array<{ domain: string; path: string; pageId: number; websiteId: number }>,
+  now: number,
+  count = 6000,
+  days = 5,
+): DataSet {
   const rand = prng(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -116,7 +127,10 @@ export function generateDataSet(pages: Array<{ domain: string; path: string; pag
       sessionId: `s-${Math.floor(rand() * (count / 4))}`,
       fingerprint: `fp-${kind}`,
       message: `TypeError: thing ${kind} is undefined`,
-      stack: rand() < 0.2 ? null : `TypeError: thing ${kind}\n    at f${kind} (app.js:${10 + kind}:5)\n    at call${i}`,
+      stack:
+        rand() < 0.2
+          ? null
+          : `TypeError: thing ${kind}\n    at f${kind} (app.js:${10 + kind}:5)\n    at call${i}`,
       pageId: page.pageId,
       device: pick(DEVICES),
       browser: pick(BROWSERS)[0],

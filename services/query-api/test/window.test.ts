@@ -1,7 +1,15 @@
 /** Window resolution and segmentation: pure functions, no database. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DAY_MS, HOUR_MS, MINUTE_MS, bucketStarts, resolveWindow, segments, type TimeWindow } from '../src/lib/window.ts';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  bucketStarts,
+  resolveWindow,
+  segments,
+  type TimeWindow,
+} from '../src/lib/window.ts';
 import { cacheKey } from '../src/lib/cache-key.ts';
 
 const NOW = Date.parse('2026-03-10T13:47:12.345Z');
@@ -13,32 +21,49 @@ test('range windows end at the next whole minute and pick their source by length
   assert.equal(day.source, 'raw');
   assert.equal(resolveWindow({ range: '7d' }, NOW).source, 'rollup');
   assert.equal(resolveWindow({}, NOW).range, '24h');
-  assert.equal(resolveWindow({ range: '24h' }, NOW + 30_000).to.getTime(), day.to.getTime(), 'same minute, same window');
+  assert.equal(
+    resolveWindow({ range: '24h' }, NOW + 30_000).to.getTime(),
+    day.to.getTime(),
+    'same minute, same window',
+  );
 });
 
 test('from/to windows are taken as given; a span over 24h reads the rollups', () => {
   const w = resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' }, NOW);
   assert.equal(w.source, 'raw');
   assert.equal(w.range, undefined);
-  assert.equal(resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:01Z' }, NOW).source, 'rollup');
+  assert.equal(
+    resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:01Z' }, NOW).source,
+    'rollup',
+  );
 });
 
 function check(w: TimeWindow) {
   const segs = segments(w);
   assert.equal(segs[0]!.from.getTime(), w.from.getTime(), 'starts at from');
   assert.equal(segs.at(-1)!.to.getTime(), w.to.getTime(), 'ends at to');
-  for (let i = 1; i < segs.length; i++) assert.equal(segs[i]!.from.getTime(), segs[i - 1]!.to.getTime(), 'contiguous');
+  for (let i = 1; i < segs.length; i++)
+    assert.equal(segs[i]!.from.getTime(), segs[i - 1]!.to.getTime(), 'contiguous');
   for (const s of segs) {
     assert.ok(s.from < s.to, 'not empty');
-    if (s.source === 'hourly') assert.ok(s.from.getTime() % HOUR_MS === 0 && s.to.getTime() % HOUR_MS === 0);
-    if (s.source === 'daily') assert.ok(s.from.getTime() % DAY_MS === 0 && s.to.getTime() % DAY_MS === 0);
-    if (s.source === 'raw') assert.ok(s.to.getTime() - s.from.getTime() < HOUR_MS, 'raw only for partial hours');
+    if (s.source === 'hourly')
+      assert.ok(s.from.getTime() % HOUR_MS === 0 && s.to.getTime() % HOUR_MS === 0);
+    if (s.source === 'daily')
+      assert.ok(s.from.getTime() % DAY_MS === 0 && s.to.getTime() % DAY_MS === 0);
+    if (s.source === 'raw')
+      assert.ok(s.to.getTime() - s.from.getTime() < HOUR_MS, 'raw only for partial hours');
   }
   return segs.map((s) => s.source);
 }
 
 test('segments: raw partial hours, hourly partial days, daily whole days', () => {
-  assert.deepEqual(check(resolveWindow({ range: '30d' }, NOW)), ['raw', 'hourly', 'daily', 'hourly', 'raw']);
+  assert.deepEqual(check(resolveWindow({ range: '30d' }, NOW)), [
+    'raw',
+    'hourly',
+    'daily',
+    'hourly',
+    'raw',
+  ]);
   assert.deepEqual(
     check(resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-05T00:00:00Z' }, NOW)),
     ['daily'],
@@ -50,12 +75,20 @@ test('segments: raw partial hours, hourly partial days, daily whole days', () =>
   for (let i = 0; i < 200; i++) {
     const from = NOW - Math.round(Math.random() * 20 * DAY_MS);
     const span = DAY_MS + 1 + Math.round(Math.random() * 40 * DAY_MS);
-    check(resolveWindow({ from: new Date(from).toISOString(), to: new Date(from + span).toISOString() }, NOW));
+    check(
+      resolveWindow(
+        { from: new Date(from).toISOString(), to: new Date(from + span).toISOString() },
+        NOW,
+      ),
+    );
   }
 });
 
 test('a raw window is one raw segment', () => {
-  assert.deepEqual(segments(resolveWindow({ range: '1h' }, NOW)).map((s) => s.source), ['raw']);
+  assert.deepEqual(
+    segments(resolveWindow({ range: '1h' }, NOW)).map((s) => s.source),
+    ['raw'],
+  );
 });
 
 test('time buckets are aligned like time_bucket() and cover the window', () => {
@@ -72,7 +105,12 @@ test('time buckets are aligned like time_bucket() and cover the window', () => {
 
 test('cache keys are canonical: sorted, encoded, undefined dropped', () => {
   assert.equal(
-    cacheKey('demo', 'summary', { range: '24h', page: '/a b&c', metric: undefined, device: 'mobile' }),
+    cacheKey('demo', 'summary', {
+      range: '24h',
+      page: '/a b&c',
+      metric: undefined,
+      device: 'mobile',
+    }),
     'project:demo:summary:device=mobile&page=%2Fa%20b%26c&range=24h',
   );
 });

@@ -53,7 +53,9 @@ function rowKey(projectId: number, sessionId: string, id: string, time: string |
  * ON CONFLICT DO UPDATE, and it happens (a beacon retried by the SDK lands in the same job,
  * a CLS re-report follows its first report closely): keep the largest value, as the upsert does.
  */
-export function dedupeMetrics(beacons: readonly NormalisedBeacon[]): Map<string, Committed<MetricRow>> {
+export function dedupeMetrics(
+  beacons: readonly NormalisedBeacon[],
+): Map<string, Committed<MetricRow>> {
   const byKey = new Map<string, Committed<MetricRow>>();
   for (const beacon of beacons) {
     for (const row of beacon.metrics) {
@@ -65,7 +67,9 @@ export function dedupeMetrics(beacons: readonly NormalisedBeacon[]): Map<string,
   return byKey;
 }
 
-export function dedupeErrors(beacons: readonly NormalisedBeacon[]): Map<string, Committed<ErrorRow>> {
+export function dedupeErrors(
+  beacons: readonly NormalisedBeacon[],
+): Map<string, Committed<ErrorRow>> {
   const byKey = new Map<string, Committed<ErrorRow>>();
   for (const beacon of beacons) {
     for (const row of beacon.errors) {
@@ -186,9 +190,11 @@ async function insertUnnest<Row>(
     return found;
   });
   const params = columns.map((column) => entries.map((entry, i) => column(entry, pageIds[i]!)));
-  const { rows: returned } = await client.query<{ project_id: number; session_id: string; id: string; ts: number }>(
-    sql,
-    params,
-  );
+  const { rows: returned } = await client.query<{
+    project_id: number;
+    session_id: string;
+    id: string;
+    ts: number;
+  }>(sql, params);
   return returned.map((r) => rows.get(rowKey(r.project_id, r.session_id, r.id, r.ts))!);
 }

@@ -35,7 +35,11 @@ export function p75(values: readonly number[]): number {
 }
 
 /** Count, p75 and rating counts per metric, and the newest events first. */
-export function summariseMetrics(project: string, events: readonly LiveEvent[], at: Date): LiveMetricsUpdate {
+export function summariseMetrics(
+  project: string,
+  events: readonly LiveEvent[],
+  at: Date,
+): LiveMetricsUpdate {
   const byName = new Map<MetricName, LiveEvent[]>();
   for (const event of events) {
     const list = byName.get(event.name);
@@ -54,10 +58,20 @@ export function summariseMetrics(project: string, events: readonly LiveEvent[], 
       poor: list.filter((e) => e.rating === 'poor').length,
     };
   }
-  return { project, at: at.toISOString(), events: events.length, byMetric, recent: newestFirst(events) };
+  return {
+    project,
+    at: at.toISOString(),
+    events: events.length,
+    byMetric,
+    recent: newestFirst(events),
+  };
 }
 
-export function summariseErrors(project: string, errors: readonly LiveError[], at: Date): LiveErrorsUpdate {
+export function summariseErrors(
+  project: string,
+  errors: readonly LiveError[],
+  at: Date,
+): LiveErrorsUpdate {
   return { project, at: at.toISOString(), errors: newestFirst(errors) };
 }
 
@@ -70,7 +84,9 @@ function newestFirst<T extends { ts: number }>(items: readonly T[]): T[] {
 }
 
 /** The rows of committed transactions as live events, grouped by project slug. */
-export function toLiveItems(committed: CommittedRows): Map<string, { events: LiveEvent[]; errors: LiveError[] }> {
+export function toLiveItems(
+  committed: CommittedRows,
+): Map<string, { events: LiveEvent[]; errors: LiveError[] }> {
   const byProject = new Map<string, { events: LiveEvent[]; errors: LiveError[] }>();
   const entry = (project: string) => {
     let found = byProject.get(project);
@@ -144,7 +160,8 @@ export class LivePublisher {
   add(committed: CommittedRows): void {
     for (const [project, items] of toLiveItems(committed)) {
       let pending = this.projects.get(project);
-      if (!pending) this.projects.set(project, (pending = { events: [], errors: [], lastPush: -Infinity }));
+      if (!pending)
+        this.projects.set(project, (pending = { events: [], errors: [], lastPush: -Infinity }));
       pending.events.push(...items.events);
       pending.errors.push(...items.errors);
       if (pending.timer) continue;
@@ -168,8 +185,10 @@ export class LivePublisher {
     pending.timer = undefined;
     const at = new Date(this.now());
     const room = projectRoom(project);
-    if (pending.events.length > 0) this.sink(room, 'metrics', summariseMetrics(project, pending.events, at));
-    if (pending.errors.length > 0) this.sink(room, 'errors', summariseErrors(project, pending.errors, at));
+    if (pending.events.length > 0)
+      this.sink(room, 'metrics', summariseMetrics(project, pending.events, at));
+    if (pending.errors.length > 0)
+      this.sink(room, 'errors', summariseErrors(project, pending.errors, at));
     pending.events = [];
     pending.errors = [];
     pending.lastPush = at.getTime();

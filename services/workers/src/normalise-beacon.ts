@@ -4,7 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import Bowser from 'bowser';
-import { LIMITS, rate, type AcceptedBeacon, type DeviceType, type MetricName, type Rating } from '@rum/shared';
+import {
+  LIMITS,
+  rate,
+  type AcceptedBeacon,
+  type DeviceType,
+  type MetricName,
+  type Rating,
+} from '@rum/shared';
 import { countryFromTimezone, UNKNOWN_COUNTRY } from './timezone-country.ts';
 
 /** Stored when neither the SDK nor the User-Agent names a browser or OS. */
@@ -174,7 +181,12 @@ export function firstStackFrame(stack: string | undefined): string | undefined {
  * (the first stack frame, else source:line). Stable across sessions and browsers that format
  * the message the same way.
  */
-export function errorFingerprint(message: string, stack?: string, source?: string, line?: number): string {
+export function errorFingerprint(
+  message: string,
+  stack?: string,
+  source?: string,
+  line?: number,
+): string {
   const where = firstStackFrame(stack) ?? `${source ?? ''}:${line ?? ''}`;
   return createHash('sha1').update(message).update('\n').update(where).digest('hex').slice(0, 16);
 }

@@ -73,7 +73,10 @@ export class SiteCache {
 
   private tail: Promise<unknown> = Promise.resolve();
 
-  private async resolveNow(client: PoolClient, refs: readonly PageRef[]): Promise<Map<string, PageIds>> {
+  private async resolveNow(
+    client: PoolClient,
+    refs: readonly PageRef[],
+  ): Promise<Map<string, PageIds>> {
     const missingSites = new Map<string, { projectId: number; domain: string }>();
     for (const { projectId, domain } of refs) {
       const key = projectId + SEP + domain;
@@ -96,9 +99,11 @@ export class SiteCache {
     const missingPages = new Map<string, { websiteId: number; path: string }>();
     for (const ref of refs) {
       const websiteId = this.websites.get(ref.projectId + SEP + ref.domain);
-      if (websiteId === undefined) throw new Error(`website ${ref.domain} of project ${ref.projectId} was not created`);
+      if (websiteId === undefined)
+        throw new Error(`website ${ref.domain} of project ${ref.projectId} was not created`);
       const pageId = this.pages.get(websiteId + SEP + ref.path);
-      if (pageId === undefined) missingPages.set(websiteId + SEP + ref.path, { websiteId, path: ref.path });
+      if (pageId === undefined)
+        missingPages.set(websiteId + SEP + ref.path, { websiteId, path: ref.path });
       else result.set(pageKey(ref), { websiteId, pageId });
     }
     if (missingPages.size > 0) {
@@ -114,7 +119,8 @@ export class SiteCache {
       for (const ref of refs) {
         const websiteId = this.websites.get(ref.projectId + SEP + ref.domain)!;
         const pageId = this.pages.get(websiteId + SEP + ref.path);
-        if (pageId === undefined) throw new Error(`page ${ref.path} of ${ref.domain} was not created`);
+        if (pageId === undefined)
+          throw new Error(`page ${ref.path} of ${ref.domain} was not created`);
         result.set(pageKey(ref), { websiteId, pageId });
       }
     }

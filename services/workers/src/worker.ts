@@ -63,7 +63,10 @@ export function isPermanentFailure(err: unknown): boolean {
   return typeof code === 'string' && code.length === 5 && PERMANENT_SQLSTATE.test(code);
 }
 
-export async function startWorker(config: Config, options: WorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  options: WorkerOptions = {},
+): Promise<RunningWorker> {
   const log = options.logger ?? createLogger('workers', config.logLevel);
   const concurrency = options.concurrency ?? config.workerConcurrency;
   const pool = createPool(options.databaseUrl ?? resolveDatabaseUrl(config), concurrency + 1);
@@ -84,7 +87,9 @@ export async function startWorker(config: Config, options: WorkerOptions = {}): 
     const final = job.finishedOn !== undefined && job.finishedOn !== null;
     log[final ? 'error' : 'warn'](
       { job: job.id, attemptsMade: job.attemptsMade, err: err.message },
-      final ? 'collect job failed for good (kept in the failed set)' : 'collect job failed, will retry',
+      final
+        ? 'collect job failed for good (kept in the failed set)'
+        : 'collect job failed, will retry',
     );
   });
 
@@ -93,7 +98,10 @@ export async function startWorker(config: Config, options: WorkerOptions = {}): 
     try {
       beacons = parseCollectJob(job.data).beacons.map(normaliseBeacon);
     } catch (err) {
-      throw await unrecoverable(job, err instanceof MalformedJobError ? err : new MalformedJobError(String(err)));
+      throw await unrecoverable(
+        job,
+        err instanceof MalformedJobError ? err : new MalformedJobError(String(err)),
+      );
     }
     try {
       const committed = await insertRows(pool, sites, beacons, {
@@ -106,7 +114,9 @@ export async function startWorker(config: Config, options: WorkerOptions = {}): 
     }
   };
   // Not awaited: process() resolves only when the queue closes.
-  void queue.process(concurrency, processJob).catch((err: Error) => log.error({ err: err.message }, 'consumer stopped'));
+  void queue
+    .process(concurrency, processJob)
+    .catch((err: Error) => log.error({ err: err.message }, 'consumer stopped'));
   await queue.isReady();
   log.info({ queue: queue.name, concurrency }, 'workers consuming');
 

@@ -31,23 +31,46 @@ test('URL: host becomes the domain, the path keeps no query string or fragment',
     path: '/products/42',
   });
   assert.deepEqual(splitUrl('https://example.com'), { domain: 'example.com', path: '/' });
-  assert.deepEqual(splitUrl('http://localhost:5173/demo/'), { domain: 'localhost:5173', path: '/demo/' });
+  assert.deepEqual(splitUrl('http://localhost:5173/demo/'), {
+    domain: 'localhost:5173',
+    path: '/demo/',
+  });
   assert.deepEqual(splitUrl('https://example.com:443/a'), { domain: 'example.com', path: '/a' });
 });
 
 test('User-Agent: browser, OS and device type of real strings', () => {
-  assert.deepEqual(parseUserAgent(CHROME_MAC_UA), { deviceType: 'desktop', browser: 'Chrome', os: 'macOS' });
-  assert.deepEqual(parseUserAgent(SAFARI_IPHONE_UA), { deviceType: 'mobile', browser: 'Safari', os: 'iOS' });
-  assert.deepEqual(parseUserAgent(FIREFOX_WINDOWS_UA), { deviceType: 'desktop', browser: 'Firefox', os: 'Windows' });
+  assert.deepEqual(parseUserAgent(CHROME_MAC_UA), {
+    deviceType: 'desktop',
+    browser: 'Chrome',
+    os: 'macOS',
+  });
+  assert.deepEqual(parseUserAgent(SAFARI_IPHONE_UA), {
+    deviceType: 'mobile',
+    browser: 'Safari',
+    os: 'iOS',
+  });
+  assert.deepEqual(parseUserAgent(FIREFOX_WINDOWS_UA), {
+    deviceType: 'desktop',
+    browser: 'Firefox',
+    os: 'Windows',
+  });
   assert.deepEqual(parseUserAgent(SAMSUNG_TABLET_UA), {
     deviceType: 'tablet',
     browser: 'Samsung Internet for Android',
     os: 'Android',
   });
   // Stored names are the short ones the SDK uses too.
-  assert.deepEqual(describeDevice(EDGE_WINDOWS_UA, undefined), { deviceType: 'desktop', browser: 'Edge', os: 'Windows' });
+  assert.deepEqual(describeDevice(EDGE_WINDOWS_UA, undefined), {
+    deviceType: 'desktop',
+    browser: 'Edge',
+    os: 'Windows',
+  });
   assert.equal(describeDevice(SAMSUNG_TABLET_UA, undefined).browser, 'Samsung Internet');
-  assert.deepEqual(describeDevice(undefined, undefined), { deviceType: 'desktop', browser: 'unknown', os: 'unknown' });
+  assert.deepEqual(describeDevice(undefined, undefined), {
+    deviceType: 'desktop',
+    browser: 'unknown',
+    os: 'unknown',
+  });
 });
 
 test('what the SDK sent wins over the User-Agent, field by field', () => {
@@ -80,7 +103,15 @@ test('rating: computed from the thresholds when absent, good edge inclusive, poo
       }),
     ),
   ).metrics.map((m) => m.rating);
-  assert.deepEqual(rows, ['good', 'needs-improvement', 'needs-improvement', 'poor', 'good', 'poor', 'good']);
+  assert.deepEqual(rows, [
+    'good',
+    'needs-improvement',
+    'needs-improvement',
+    'poor',
+    'good',
+    'poor',
+    'good',
+  ]);
 });
 
 test('country: the trusted header first, else the time zone hint, else ZZ', () => {
@@ -94,9 +125,13 @@ test('country: the trusted header first, else the time zone hint, else ZZ', () =
   assert.equal(resolveCountry(undefined, 'Etc/UTC'), 'ZZ');
   assert.equal(resolveCountry(undefined, undefined), 'ZZ');
 
-  const fromHeader = normaliseBeacon(accepted(project, beacon({ device: { timezone: 'Europe/Paris' } }), { country: 'GB' }));
+  const fromHeader = normaliseBeacon(
+    accepted(project, beacon({ device: { timezone: 'Europe/Paris' } }), { country: 'GB' }),
+  );
   assert.equal(fromHeader.country, 'GB');
-  const fromZone = normaliseBeacon(accepted(project, beacon({ device: { timezone: 'Europe/Paris' } })));
+  const fromZone = normaliseBeacon(
+    accepted(project, beacon({ device: { timezone: 'Europe/Paris' } })),
+  );
   assert.equal(fromZone.country, 'FR');
 });
 
@@ -105,9 +140,22 @@ test('a beacon becomes rows with every dimension filled', () => {
     sid: 'sess-1',
     url: 'https://shop.example.com/cart?x=1',
     events: [
-      event({ id: 'v5-1', name: 'INP', value: 350, delta: 350, navigationType: 'navigate', attribution: { target: 'button#buy' } }),
+      event({
+        id: 'v5-1',
+        name: 'INP',
+        value: 350,
+        delta: 350,
+        navigationType: 'navigate',
+        attribution: { target: 'button#buy' },
+      }),
     ],
-    errors: [{ message: 'boom', stack: 'Error: boom\n    at buy (https://shop.example.com/app.js:10:5)', ts: T0 + 5 }],
+    errors: [
+      {
+        message: 'boom',
+        stack: 'Error: boom\n    at buy (https://shop.example.com/app.js:10:5)',
+        ts: T0 + 5,
+      },
+    ],
     connection: { effectiveType: '4g', rtt: 50 },
   });
   const n = normaliseBeacon(accepted(project, b, { userAgent: SAFARI_IPHONE_UA }));
@@ -134,12 +182,17 @@ test('a beacon becomes rows with every dimension filled', () => {
   assert.equal(n.errors.length, 1);
   assert.equal(n.errors[0]!.line, null);
   assert.equal(n.errors[0]!.fingerprint.length, 16);
-  assert.equal(normaliseBeacon(accepted(project, beacon({ connection: {} }))).connection, 'unknown');
+  assert.equal(
+    normaliseBeacon(accepted(project, beacon({ connection: {} }))).connection,
+    'unknown',
+  );
 });
 
 test('error fingerprint: message plus first frame; the rest of the stack does not matter', () => {
-  const chrome = 'TypeError: x is undefined\n    at render (https://a.com/app.js:10:5)\n    at main (https://a.com/app.js:99:1)';
-  const otherCaller = 'TypeError: x is undefined\n    at render (https://a.com/app.js:10:5)\n    at other (https://a.com/b.js:1:1)';
+  const chrome =
+    'TypeError: x is undefined\n    at render (https://a.com/app.js:10:5)\n    at main (https://a.com/app.js:99:1)';
+  const otherCaller =
+    'TypeError: x is undefined\n    at render (https://a.com/app.js:10:5)\n    at other (https://a.com/b.js:1:1)';
   const firefox = 'render@https://a.com/app.js:10:5\nmain@https://a.com/app.js:99:1';
   assert.equal(firstStackFrame(chrome), 'at render (https://a.com/app.js:10:5)');
   assert.equal(firstStackFrame(firefox), 'render@https://a.com/app.js:10:5');
@@ -148,8 +201,14 @@ test('error fingerprint: message plus first frame; the rest of the stack does no
   assert.notEqual(errorFingerprint('x', chrome), errorFingerprint('y', chrome));
   assert.notEqual(errorFingerprint('x', chrome), errorFingerprint('x', firefox));
   // Without a stack, where it was thrown is source:line.
-  assert.equal(errorFingerprint('x', undefined, 'https://a.com/app.js', 3), errorFingerprint('x', '', 'https://a.com/app.js', 3));
-  assert.notEqual(errorFingerprint('x', undefined, 'https://a.com/app.js', 3), errorFingerprint('x', undefined, 'https://a.com/app.js', 4));
+  assert.equal(
+    errorFingerprint('x', undefined, 'https://a.com/app.js', 3),
+    errorFingerprint('x', '', 'https://a.com/app.js', 3),
+  );
+  assert.notEqual(
+    errorFingerprint('x', undefined, 'https://a.com/app.js', 3),
+    errorFingerprint('x', undefined, 'https://a.com/app.js', 4),
+  );
 });
 
 test('job schema: a valid job passes; a bad beacon or shape is a MalformedJobError', () => {
@@ -158,8 +217,12 @@ test('job schema: a valid job passes; a bad beacon or shape is a MalformedJobErr
   assert.throws(() => parseCollectJob({ beacons: [] }), MalformedJobError);
   assert.throws(() => parseCollectJob({ nope: true }), MalformedJobError);
   assert.throws(
-    () => parseCollectJob({ beacons: [accepted(project, beacon({ events: [event({ value: -1 })] }))] }),
+    () =>
+      parseCollectJob({ beacons: [accepted(project, beacon({ events: [event({ value: -1 })] }))] }),
     /malformed collect job: .*value/,
   );
-  assert.throws(() => parseCollectJob({ beacons: [{ ...accepted(project), projectId: 'seven' }] }), MalformedJobError);
+  assert.throws(
+    () => parseCollectJob({ beacons: [{ ...accepted(project), projectId: 'seven' }] }),
+    MalformedJobError,
+  );
 });

@@ -83,11 +83,24 @@ test('a job becomes exactly the expected rows', async () => {
     sid: 'sess-desktop',
     url: 'https://shop.example.com/products/42?ref=mail#reviews',
     events: [
-      event({ id: 'v5-lcp-1', name: 'LCP', value: 2500, delta: 2500, navigationType: 'navigate', ts: T0 }),
+      event({
+        id: 'v5-lcp-1',
+        name: 'LCP',
+        value: 2500,
+        delta: 2500,
+        navigationType: 'navigate',
+        ts: T0,
+      }),
       event({ id: 'v5-cls-1', name: 'CLS', value: 0.3, ts: T0 + 10 }),
     ],
     errors: [
-      { message: 'TypeError: a is undefined', stack: 'render@https://shop.example.com/app.js:3:7', line: 3, col: 7, ts: T0 + 20 },
+      {
+        message: 'TypeError: a is undefined',
+        stack: 'render@https://shop.example.com/app.js:3:7',
+        line: 3,
+        col: 7,
+        ts: T0 + 20,
+      },
     ],
     connection: { effectiveType: '4g' },
   });
@@ -198,7 +211,11 @@ test('a job becomes exactly the expected rows', async () => {
 test('the same job twice, or the same beacon in two jobs or twice in one, stores each event once', async () => {
   const project = await newProject();
   const b = beacon({
-    events: [event({ name: 'LCP' }), event({ name: 'FCP', value: 900 }), event({ name: 'TTFB', value: 300 })],
+    events: [
+      event({ name: 'LCP' }),
+      event({ name: 'FCP', value: 900 }),
+      event({ name: 'TTFB', value: 300 }),
+    ],
     errors: [{ message: 'boom', ts: T0 }],
   });
   const data = { beacons: [accepted(project, b)] };
@@ -217,9 +234,17 @@ test('a CLS re-report with the same id updates the row when larger, never duplic
   const project = await newProject();
   const sid = 'sess-cls';
   const report = (value: number) =>
-    run({ beacons: [accepted(project, beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value, ts: T0 })] }))] });
+    run({
+      beacons: [
+        accepted(
+          project,
+          beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value, ts: T0 })] }),
+        ),
+      ],
+    });
   const read = async () =>
-    (await db.pool.query('SELECT value, rating FROM metrics WHERE project_id = $1', [project.id])).rows;
+    (await db.pool.query('SELECT value, rating FROM metrics WHERE project_id = $1', [project.id]))
+      .rows;
 
   await report(0.05);
   assert.deepEqual(await read(), [{ value: 0.05, rating: 'good' }]);
@@ -232,8 +257,14 @@ test('a CLS re-report with the same id updates the row when larger, never duplic
   // Growth reported twice within one job: the larger wins.
   await run({
     beacons: [
-      accepted(project, beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value: 0.4, ts: T0 })] })),
-      accepted(project, beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value: 0.35, ts: T0 })] })),
+      accepted(
+        project,
+        beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value: 0.4, ts: T0 })] }),
+      ),
+      accepted(
+        project,
+        beacon({ sid, events: [event({ id: 'v5-cls', name: 'CLS', value: 0.35, ts: T0 })] }),
+      ),
     ],
   });
   assert.deepEqual(await read(), [{ value: 0.4, rating: 'poor' }]);
@@ -243,9 +274,16 @@ test('a malformed job fails at once and stays in the failed set; jobs around it 
   const project = await newProject();
   const before = await addJob(producer, { beacons: [accepted(project)] });
   const malformed = await addJob(producer, {
-    beacons: [accepted(project, beacon({ events: [event({ name: 'LCP', value: Number.MAX_SAFE_INTEGER })] }))],
+    beacons: [
+      accepted(
+        project,
+        beacon({ events: [event({ name: 'LCP', value: Number.MAX_SAFE_INTEGER })] }),
+      ),
+    ],
   });
-  const missingBeacon = await addJob(producer, { beacons: [{ projectId: project.id }] } as unknown as CollectJob);
+  const missingBeacon = await addJob(producer, {
+    beacons: [{ projectId: project.id }],
+  } as unknown as CollectJob);
   const afterJob = await addJob(producer, { beacons: [accepted(project)] });
 
   await before.finished();
@@ -271,7 +309,9 @@ test('committed rows reach a socket.io client in the project room through the Re
   const ioServer = new Server(http, { adapter: createAdapter(pub, sub) });
   ioServer.on('connection', (socket) => void socket.join(projectRoom(project.project)));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const client = connectClient(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  const client = connectClient(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+    transports: ['websocket'],
+  });
   t.after(async () => {
     client.close();
     await new Promise((resolve) => ioServer.close(resolve));
@@ -308,7 +348,13 @@ test('committed rows reach a socket.io client in the project room through the Re
   assert.equal(update.project, project.project);
   assert.equal(update.events, 5);
   // percentile_cont(0.75) of 100..400, 5000 is 400; all good but the 5000 ms one.
-  assert.deepEqual(update.byMetric.LCP, { count: 5, p75: 400, good: 4, needsImprovement: 0, poor: 1 });
+  assert.deepEqual(update.byMetric.LCP, {
+    count: 5,
+    p75: 400,
+    good: 4,
+    needsImprovement: 0,
+    poor: 1,
+  });
   assert.equal(update.recent[0]!.value, 5000);
   assert.equal(update.recent[0]!.path, '/checkout');
   const errorUpdate = await errors;

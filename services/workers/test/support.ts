@@ -33,11 +33,22 @@ export function sessionId(): string {
 }
 
 export function event(overrides: Partial<BeaconEvent> = {}): BeaconEvent {
-  return { id: `v5-${randomBytes(6).toString('hex')}`, name: 'LCP', value: 1234, ts: T0, ...overrides };
+  return {
+    id: `v5-${randomBytes(6).toString('hex')}`,
+    name: 'LCP',
+    value: 1234,
+    ts: T0,
+    ...overrides,
+  };
 }
 
 export function beacon(overrides: Partial<Beacon> = {}): Beacon {
-  return { sid: sessionId(), url: 'https://shop.example.com/products/42?utm=x#top', events: [event()], ...overrides };
+  return {
+    sid: sessionId(),
+    url: 'https://shop.example.com/products/42?utm=x#top',
+    events: [event()],
+    ...overrides,
+  };
 }
 
 export function accepted(
@@ -45,7 +56,14 @@ export function accepted(
   b: Beacon = beacon(),
   extra: Partial<AcceptedBeacon> = {},
 ): AcceptedBeacon {
-  return { projectId: project.id, project: project.project, receivedAt: T0 + 1000, userAgent: CHROME_MAC_UA, beacon: b, ...extra };
+  return {
+    projectId: project.id,
+    project: project.project,
+    receivedAt: T0 + 1000,
+    userAgent: CHROME_MAC_UA,
+    beacon: b,
+    ...extra,
+  };
 }
 
 /** A config for in-process workers: the test database and Redis, quiet logs, no generated secrets. */
@@ -64,7 +82,10 @@ export function producerQueue(name: string): Bull.Queue<CollectJob> {
   return new Bull<CollectJob>(name, TEST_REDIS_URL, { prefix: BULL_PREFIX });
 }
 
-export function addJob(queue: Bull.Queue<CollectJob>, data: CollectJob): Promise<Bull.Job<CollectJob>> {
+export function addJob(
+  queue: Bull.Queue<CollectJob>,
+  data: CollectJob,
+): Promise<Bull.Job<CollectJob>> {
   return queue.add(data, COLLECT_JOB_OPTIONS);
 }
 
@@ -75,7 +96,11 @@ export async function dropQueue(queue: Bull.Queue<CollectJob>): Promise<void> {
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` (a hang guard, not a timing assertion). */
-export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutMs = 60_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T>,
+  timeoutMs = 60_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -85,7 +110,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutM
   }
 }
 
-export async function countRows(pool: Pool, table: 'metrics' | 'js_errors', projectId: number): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE project_id = $1`, [projectId]);
+export async function countRows(
+  pool: Pool,
+  table: 'metrics' | 'js_errors',
+  projectId: number,
+): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*) AS n FROM ${table} WHERE project_id = $1`,
+    [projectId],
+  );
   return rows[0]!.n;
 }

@@ -20,7 +20,16 @@ import {
   type TestProject,
 } from '@rum/cli/test-support';
 import type Bull from 'bull';
-import { accepted, addJob, beacon, countRows, dropQueue, event, producerQueue, T0 } from './support.ts';
+import {
+  accepted,
+  addJob,
+  beacon,
+  countRows,
+  dropQueue,
+  event,
+  producerQueue,
+  T0,
+} from './support.ts';
 
 const ENTRY = fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url));
 /** Short locks so a dead worker's job is seen as stalled within a few seconds. */
@@ -42,7 +51,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await dropQueue(producer);
   await redis.del(ingestKeyRedisKey(project.ingestKey));
   redis.disconnect();
@@ -90,7 +100,9 @@ function startChild(options: { holdBeforeCommitMs?: number }): Child {
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return resolve(seen);
       waiters.push({ pattern, resolve });
-      void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before printing ${pattern}`)));
+      void exited.then(({ code, signal }) =>
+        reject(new Error(`worker exited (${code ?? signal}) before printing ${pattern}`)),
+      );
     });
   return { process: child, line, exited };
 }
@@ -105,7 +117,12 @@ function bigJob(tag: string): CollectJob {
           sid: `${tag}-${i}`,
           url: `https://crash.example.com/page-${i % 10}`,
           events: ['LCP', 'FCP', 'TTFB', 'CLS', 'INP'].map((name, k) =>
-            event({ id: `${tag}-${i}-${k}`, name: name as 'LCP', value: name === 'CLS' ? 0.1 : 100 * (k + 1), ts: T0 + i }),
+            event({
+              id: `${tag}-${i}-${k}`,
+              name: name as 'LCP',
+              value: name === 'CLS' ? 0.1 : 100 * (k + 1),
+              ts: T0 + i,
+            }),
           ),
         }),
       ),
@@ -121,38 +138,46 @@ async function rowsOfTag(tag: string): Promise<number> {
   return rows[0]!.n;
 }
 
-test('a worker killed mid-job: another worker picks the job up and the rows exist exactly once', { timeout: 120_000 }, async () => {
-  const first = startChild({ holdBeforeCommitMs: 120_000 });
-  await first.line(/^ready$/);
-  const job = await addJob(producer, bigJob('crash'));
-  // The job's rows are written and its transaction is open, waiting to COMMIT.
-  await first.line(new RegExp(`^holding ${job.id}$`));
-  first.process.kill('SIGKILL');
-  assert.equal((await first.exited).signal, 'SIGKILL');
+test(
+  'a worker killed mid-job: another worker picks the job up and the rows exist exactly once',
+  { timeout: 120_000 },
+  async () => {
+    const first = startChild({ holdBeforeCommitMs: 120_000 });
+    await first.line(/^ready$/);
+    const job = await addJob(producer, bigJob('crash'));
+    // The job's rows are written and its transaction is open, waiting to COMMIT.
+    await first.line(new RegExp(`^holding ${job.id}$`));
+    first.process.kill('SIGKILL');
+    assert.equal((await first.exited).signal, 'SIGKILL');
 
-  const second = startChild({});
-  await second.line(/^ready$/);
-  // Bull's stalled-job check sees the dead worker's expired lock and puts the job back.
-  await job.finished();
-  assert.equal(await rowsOfTag('crash'), 250);
-  const stored = await producer.getJob(job.id);
-  assert.equal(await stored!.getState(), 'completed');
+    const second = startChild({});
+    await second.line(/^ready$/);
+    // Bull's stalled-job check sees the dead worker's expired lock and puts the job back.
+    await job.finished();
+    assert.equal(await rowsOfTag('crash'), 250);
+    const stored = await producer.getJob(job.id);
+    assert.equal(await stored!.getState(), 'completed');
 
-  second.process.kill('SIGTERM');
-  assert.equal((await second.exited).code, 0);
-  assert.equal(await rowsOfTag('crash'), 250);
-  assert.equal(await countRows(db.pool, 'metrics', project.id), 250);
-});
+    second.process.kill('SIGTERM');
+    assert.equal((await second.exited).code, 0);
+    assert.equal(await rowsOfTag('crash'), 250);
+    assert.equal(await countRows(db.pool, 'metrics', project.id), 250);
+  },
+);
 
-test('SIGTERM while a job is active: the job is finished and committed, then the worker exits 0', { timeout: 120_000 }, async () => {
-  const worker = startChild({ holdBeforeCommitMs: 1500 });
-  await worker.line(/^ready$/);
-  const job = await addJob(producer, bigJob('graceful'));
-  await worker.line(new RegExp(`^holding ${job.id}$`));
-  worker.process.kill('SIGTERM');
-  assert.equal((await worker.exited).code, 0);
-  const stored = await producer.getJob(job.id);
-  assert.equal(await stored!.getState(), 'completed');
-  assert.equal(stored!.attemptsMade, 0);
-  assert.equal(await rowsOfTag('graceful'), 250);
-});
+test(
+  'SIGTERM while a job is active: the job is finished and committed, then the worker exits 0',
+  { timeout: 120_000 },
+  async () => {
+    const worker = startChild({ holdBeforeCommitMs: 1500 });
+    await worker.line(/^ready$/);
+    const job = await addJob(producer, bigJob('graceful'));
+    await worker.line(new RegExp(`^holding ${job.id}$`));
+    worker.process.kill('SIGTERM');
+    assert.equal((await worker.exited).code, 0);
+    const stored = await producer.getJob(job.id);
+    assert.equal(await stored!.getState(), 'completed');
+    assert.equal(stored!.attemptsMade, 0);
+    assert.equal(await rowsOfTag('graceful'), 250);
+  },
+);

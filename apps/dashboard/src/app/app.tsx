@@ -27,7 +27,10 @@ export function App() {
     );
   }
   return (
-    <AppProvider key={session.token} onUnauthorized={() => signOut('The query API refused that token. Paste a valid read token.')}>
+    <AppProvider
+      key={session.token}
+      onUnauthorized={() => signOut('The query API refused that token. Paste a valid read token.')}
+    >
       <SessionProvider session={session}>
         <DashboardRoute onSignOut={() => signOut()} />
       </SessionProvider>

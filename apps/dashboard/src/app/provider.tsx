@@ -7,7 +7,13 @@ function isRefused(error: unknown): boolean {
 }
 
 /** react-query with the dashboard's policy: keep showing old data while refetching, never retry a refused token. */
-export function AppProvider({ onUnauthorized, children }: { onUnauthorized: () => void; children: ReactNode }) {
+export function AppProvider({
+  onUnauthorized,
+  children,
+}: {
+  onUnauthorized: () => void;
+  children: ReactNode;
+}) {
   const [client] = useState(
     () =>
       new QueryClient({

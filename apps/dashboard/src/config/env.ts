@@ -34,7 +34,8 @@ function readUrl(name: string, value: string | undefined, fallback: string): str
 function readPort(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`${name} must be a port number, got "${value}"`);
   return port;
 }
 
@@ -48,11 +49,15 @@ export const env: DashboardEnv = {
   queryApiUrl: readUrl(
     'VITE_QUERY_API_URL',
     import.meta.env.VITE_QUERY_API_URL,
-    defaultUrl(readPort('VITE_QUERY_API_PORT', import.meta.env.VITE_QUERY_API_PORT, DEFAULT_QUERY_PORT)),
+    defaultUrl(
+      readPort('VITE_QUERY_API_PORT', import.meta.env.VITE_QUERY_API_PORT, DEFAULT_QUERY_PORT),
+    ),
   ),
   websocketUrl: readUrl(
     'VITE_WEBSOCKET_URL',
     import.meta.env.VITE_WEBSOCKET_URL,
-    defaultUrl(readPort('VITE_WEBSOCKET_PORT', import.meta.env.VITE_WEBSOCKET_PORT, DEFAULT_WEBSOCKET_PORT)),
+    defaultUrl(
+      readPort('VITE_WEBSOCKET_PORT', import.meta.env.VITE_WEBSOCKET_PORT, DEFAULT_WEBSOCKET_PORT),
+    ),
   ),
 };

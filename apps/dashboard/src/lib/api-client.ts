@@ -17,7 +17,12 @@ export class ApiError extends Error {
 export type QueryParams = Record<string, string | number | undefined>;
 
 /** GET `/v1/projects/<project>/<path>` with the session's bearer token. */
-export async function apiGet<T>(session: Session, path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {
+export async function apiGet<T>(
+  session: Session,
+  path: string,
+  params: QueryParams = {},
+  signal?: AbortSignal,
+): Promise<T> {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== '') search.set(key, String(value));
@@ -26,7 +31,10 @@ export async function apiGet<T>(session: Session, path: string, params: QueryPar
   const url = `${env.queryApiUrl}/v1/projects/${encodeURIComponent(session.project)}/${path}${query}`;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${session.token}` }, ...(signal ? { signal } : {}) });
+    response = await fetch(url, {
+      headers: { authorization: `Bearer ${session.token}` },
+      ...(signal ? { signal } : {}),
+    });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(`The query API at ${env.queryApiUrl} cannot be reached.`, 0, undefined);

@@ -7,7 +7,11 @@ import type { Session } from './session.ts';
  * react-query for one query API question about the signed-in project: cached under
  * `[name, project, ...args]` and refetched on the dashboard's interval.
  */
-export function useProjectQuery<T>(name: string, args: readonly unknown[], fetcher: (session: Session, signal: AbortSignal) => Promise<T>) {
+export function useProjectQuery<T>(
+  name: string,
+  args: readonly unknown[],
+  fetcher: (session: Session, signal: AbortSignal) => Promise<T>,
+) {
   const session = useSession();
   return useQuery({
     queryKey: [name, session.project, ...args],

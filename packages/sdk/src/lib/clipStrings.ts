@@ -15,5 +15,7 @@ const CAPS: Record<string, number> = {
  * message would also be rejected, so it becomes "Error".
  */
 export function clipStrings(key: string, value: unknown): unknown {
-  return typeof value == 'string' ? value.slice(0, CAPS[key] || LIMITS.attributionValue) || (key == 'message' ? 'Error' : '') : value;
+  return typeof value == 'string'
+    ? value.slice(0, CAPS[key] || LIMITS.attributionValue) || (key == 'message' ? 'Error' : '')
+    : value;
 }

@@ -6,5 +6,7 @@ import type { BeaconConnection } from '@rum/shared/contract';
  */
 export function detectConnection(): BeaconConnection | undefined {
   const c = (navigator as Navigator & { connection?: BeaconConnection }).connection;
-  return c && { effectiveType: c.effectiveType, rtt: c.rtt, downlink: c.downlink, saveData: c.saveData };
+  return (
+    c && { effectiveType: c.effectiveType, rtt: c.rtt, downlink: c.downlink, saveData: c.saveData }
+  );
 }

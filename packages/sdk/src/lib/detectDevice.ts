@@ -21,7 +21,11 @@ export function detectDevice(): BeaconDevice {
   // The first match wins: Safari puts `Version/` before `Safari/`, Chrome says `Chrome/` first.
   const [, name, version] = /(Firefox|Chrome|Version)\/([\d.]+)/.exec(ua) || [];
   return {
-    type: /iPad|Tablet|Android(?!.*Mobi)/.test(ua) ? 'tablet' : hints?.mobile || /Mobi/.test(ua) ? 'mobile' : 'desktop',
+    type: /iPad|Tablet|Android(?!.*Mobi)/.test(ua)
+      ? 'tablet'
+      : hints?.mobile || /Mobi/.test(ua)
+        ? 'mobile'
+        : 'desktop',
     browser: brand?.brand.replace(/.* /, '') || name?.replace('Version', 'Safari'),
     browserVersion: brand?.version || version,
     os:

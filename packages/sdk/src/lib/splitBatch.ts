@@ -1,4 +1,9 @@
-import { BEACON_BYTES_LIMIT, type Beacon, type BeaconError, type BeaconEvent } from '@rum/shared/contract';
+import {
+  BEACON_BYTES_LIMIT,
+  type Beacon,
+  type BeaconError,
+  type BeaconEvent,
+} from '@rum/shared/contract';
 import { clipStrings } from './clipStrings.ts';
 
 /**
@@ -14,11 +19,18 @@ export function splitBatch(
   limit = BEACON_BYTES_LIMIT,
 ): string[] {
   const body = JSON.stringify(
-    { ...base, events: items.filter((item) => 'name' in item), errors: items.filter((item) => !('name' in item)) },
+    {
+      ...base,
+      events: items.filter((item) => 'name' in item),
+      errors: items.filter((item) => !('name' in item)),
+    },
     clipStrings,
   );
   // One clipped item cannot exceed the limit; never split it further.
   if (items.length < 2 || new Blob([body]).size <= limit) return [body];
   const half = items.length >> 1;
-  return [...splitBatch(base, items.slice(0, half), limit), ...splitBatch(base, items.slice(half), limit)];
+  return [
+    ...splitBatch(base, items.slice(0, half), limit),
+    ...splitBatch(base, items.slice(half), limit),
+  ];
 }

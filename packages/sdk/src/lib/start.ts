@@ -21,7 +21,10 @@ import { watchRoute } from './watchRoute.ts';
 export function start(options: Options, reporters: Reporter[], attribute?: Attribute): void {
   const sid = getSession(options.sampleRate);
   if (!sid || !options.key) return;
-  const endpoint = (options.endpoint || '').replace(/\/+$/, '') + '/v1/collect?key=' + encodeURIComponent(options.key);
+  const endpoint =
+    (options.endpoint || '').replace(/\/+$/, '') +
+    '/v1/collect?key=' +
+    encodeURIComponent(options.key);
   const device = detectDevice();
   const firstSeen = new Map<string, number>();
   const seenErrors = new Set<string>();
@@ -34,14 +37,18 @@ export function start(options: Options, reporters: Reporter[], attribute?: Attri
     // A pending timer may still fire: it then flushes newer items a little early, harmless.
     timer = 0;
     if (queue.length) {
-      for (const body of splitBatch({ sid, url, device, connection: detectConnection() }, queue.splice(0))) {
+      for (const body of splitBatch(
+        { sid, url, device, connection: detectConnection() },
+        queue.splice(0),
+      )) {
         void transport(endpoint, body, unload);
       }
     }
   };
 
   const add = (item: BeaconEvent | BeaconError) => {
-    const hook = options.beforeSend || (window as Window & { rumBeforeSend?: BeforeSend }).rumBeforeSend;
+    const hook =
+      options.beforeSend || (window as Window & { rumBeforeSend?: BeforeSend }).rumBeforeSend;
     const kept = hook ? hook(item) : item;
     if (!kept) return;
     // A re-report of a metric still queued replaces it: one row per metric id and batch.
@@ -72,7 +79,10 @@ export function start(options: Options, reporters: Reporter[], attribute?: Attri
 
   // On `document`, not `window`: web-vitals reports CLS and INP from a capturing listener
   // on window, which runs before this one, so they are in the queue when it flushes.
-  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && flush(true));
+  document.addEventListener(
+    'visibilitychange',
+    () => document.visibilityState == 'hidden' && flush(true),
+  );
   // Safari does not always fire visibilitychange on unload (https://webkit.org/b/151234).
   addEventListener('pagehide', () => flush(true));
 }

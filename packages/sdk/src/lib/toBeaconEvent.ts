@@ -6,7 +6,11 @@ import type { Attribute, MetricLike } from './types.ts';
  * reported (remembered in `firstSeen`): CLS and INP are re-reported with the same id and
  * the ingest dedupes on (session, id, ts), keeping the latest value.
  */
-export function toBeaconEvent(metric: MetricLike, firstSeen: Map<string, number>, attribute?: Attribute): BeaconEvent {
+export function toBeaconEvent(
+  metric: MetricLike,
+  firstSeen: Map<string, number>,
+  attribute?: Attribute,
+): BeaconEvent {
   const { id, name, value, delta, rating, navigationType } = metric;
   if (!firstSeen.has(id)) firstSeen.set(id, Date.now());
   return {

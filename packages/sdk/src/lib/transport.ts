@@ -12,7 +12,12 @@ import { retryDelay } from './retryDelay.ts';
  * Otherwise the page is alive: gzip with CompressionStream (asynchronous, which is why it
  * is never used on unload) and fetch, retrying 408, 429 and 5xx as `Retry-After` asks.
  */
-export async function transport(url: string, body: string, unload?: boolean, attempt = 0): Promise<void> {
+export async function transport(
+  url: string,
+  body: string,
+  unload?: boolean,
+  attempt = 0,
+): Promise<void> {
   if (unload && navigator.sendBeacon?.(url, new Blob([body], { type: 'text/plain' }))) return;
   const zip = !unload && !!self.CompressionStream;
   try {

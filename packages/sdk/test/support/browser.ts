@@ -8,7 +8,11 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Polls `find` until it returns something, or throws after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, find: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  find: () => T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find();
@@ -35,11 +39,15 @@ export async function hide(page: Page): Promise<void> {
  * in idle callbacks. A real user never switches tabs sooner than that.
  */
 export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+  await page.waitForFunction(
+    () => performance.getEntriesByName('first-contentful-paint').length > 0,
+  );
   await page.evaluate(
     () =>
       new Promise<void>((resolve) =>
-        requestIdleCallback(() => requestIdleCallback(() => resolve(), { timeout: 1000 }), { timeout: 1000 }),
+        requestIdleCallback(() => requestIdleCallback(() => resolve(), { timeout: 1000 }), {
+          timeout: 1000,
+        }),
       ),
   );
 }

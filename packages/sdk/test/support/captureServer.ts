@@ -31,7 +31,11 @@ const HERO_SVG =
     return `<rect x="${x}" y="${y}" width="${20 + (i % 30)}" height="${15 + (i % 25)}" fill="#${((i * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}"/>`;
   }).join('') +
   '</svg>';
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.svg': 'image/svg+xml',
+};
 
 /** A beacon as the server received it. */
 export interface Captured {
@@ -107,13 +111,22 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       status,
       beacon: checked.value,
     });
-    res.writeHead(status, { ...cors, 'retry-after': '0', 'content-type': 'application/json' }).end('{}');
+    res
+      .writeHead(status, { ...cors, 'retry-after': '0', 'content-type': 'application/json' })
+      .end('{}');
   };
 
-  const serveFile = async (res: ServerResponse, file: string, transform?: (text: string) => string) => {
+  const serveFile = async (
+    res: ServerResponse,
+    file: string,
+    transform?: (text: string) => string,
+  ) => {
     try {
       const data = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(transform ? transform(data.toString('utf8')) : data);
     } catch {
       res.writeHead(404).end();
@@ -135,7 +148,8 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       );
     }
     if (path.startsWith('/dist/')) return void serveFile(res, join(SDK_DIR, path));
-    if (path.startsWith('/node_modules/web-vitals/')) return void serveFile(res, join(ROOT_NODE_MODULES, path.slice(14)));
+    if (path.startsWith('/node_modules/web-vitals/'))
+      return void serveFile(res, join(ROOT_NODE_MODULES, path.slice(14)));
     if (path == '/img/hero.svg') {
       // Served late on purpose, so the LCP time is known to be at least this delay.
       const delay = Number(url.searchParams.get('delay') ?? 0);

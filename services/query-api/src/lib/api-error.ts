@@ -28,5 +28,10 @@ export class ApiError extends Error {
 
 /** A 400 naming the query or path parameter at fault. */
 export function badParameter(parameter: string, message: string): ApiError {
-  return new ApiError(400, ERROR_CODES.badParameter, `parameter "${parameter}" ${message}`, parameter);
+  return new ApiError(
+    400,
+    ERROR_CODES.badParameter,
+    `parameter "${parameter}" ${message}`,
+    parameter,
+  );
 }

@@ -29,7 +29,10 @@ export function whereClause(
   const project = p.add(f.projectId);
   const parts = [`${alias}.project_id = ${project}`];
   if (time) {
-    parts.push(`${alias}.${time.column} >= ${p.add(time.from)}`, `${alias}.${time.column} < ${p.add(time.to)}`);
+    parts.push(
+      `${alias}.${time.column} >= ${p.add(time.from)}`,
+      `${alias}.${time.column} < ${p.add(time.to)}`,
+    );
   }
   if (f.metrics) parts.push(`${alias}.name = ANY(${p.add(f.metrics)}::text[])`);
   if (f.device !== undefined) parts.push(`${alias}.device_type = ${p.add(f.device)}`);

@@ -21,9 +21,17 @@ export function filtersOf(projectId: number, q: QueryFilters): Filters {
 export function cacheParamsOf(w: TimeWindow, q: object, extra: CacheParams = {}): CacheParams {
   const params: CacheParams = {};
   for (const [k, v] of Object.entries(q)) {
-    if (k !== 'range' && k !== 'from' && k !== 'to' && (typeof v === 'string' || typeof v === 'number')) params[k] = v;
+    if (
+      k !== 'range' &&
+      k !== 'from' &&
+      k !== 'to' &&
+      (typeof v === 'string' || typeof v === 'number')
+    )
+      params[k] = v;
   }
-  const when = w.range ? { range: w.range } : { from: w.from.toISOString(), to: w.to.toISOString() };
+  const when = w.range
+    ? { range: w.range }
+    : { from: w.from.toISOString(), to: w.to.toISOString() };
   return { ...params, ...when, ...extra };
 }
 

@@ -75,7 +75,8 @@ export function resolveWindow(query: WindowQuery, now: number = Date.now()): Tim
   if (range !== undefined && (from !== undefined || to !== undefined)) {
     throw badParameter('range', 'cannot be combined with from/to');
   }
-  if (from === undefined && to !== undefined) throw badParameter('from', 'is required when to is given');
+  if (from === undefined && to !== undefined)
+    throw badParameter('from', 'is required when to is given');
   if (from === undefined) {
     const r = range ?? DEFAULT_RANGE;
     const end = ceilTo(now, MINUTE_MS);
@@ -117,7 +118,11 @@ export function segments(w: TimeWindow, coarsest: SegmentSource = 'daily'): Segm
   const dayEnd = floorTo(hourEnd, DAY_MS);
   cuts.push(['raw', from, hourStart]);
   if (coarsest === 'daily' && dayStart < dayEnd) {
-    cuts.push(['hourly', hourStart, dayStart], ['daily', dayStart, dayEnd], ['hourly', dayEnd, hourEnd]);
+    cuts.push(
+      ['hourly', hourStart, dayStart],
+      ['daily', dayStart, dayEnd],
+      ['hourly', dayEnd, hourEnd],
+    );
   } else {
     cuts.push(['hourly', hourStart, hourEnd]);
   }
@@ -148,7 +153,8 @@ export function bucketStart(ms: number, interval: Interval): number {
 export function bucketStarts(w: TimeWindow, interval: Interval): number[] {
   const step = INTERVAL_MS[interval];
   const starts: number[] = [];
-  for (let t = bucketStart(w.from.getTime(), interval); t < w.to.getTime(); t += step) starts.push(t);
+  for (let t = bucketStart(w.from.getTime(), interval); t < w.to.getTime(); t += step)
+    starts.push(t);
   return starts;
 }
 
@@ -169,6 +175,9 @@ export function checkInterval(w: TimeWindow, interval: Interval): void {
   }
   const points = Math.ceil((w.to.getTime() - w.from.getTime()) / INTERVAL_MS[interval]);
   if (points > MAX_POINTS) {
-    throw badParameter('interval', `too fine for this window (${points} points, at most ${MAX_POINTS})`);
+    throw badParameter(
+      'interval',
+      `too fine for this window (${points} points, at most ${MAX_POINTS})`,
+    );
   }
 }

@@ -49,7 +49,11 @@ export default fp<AuthPluginOptions>(
     app.addHook('preValidation', async (request) => {
       const token = bearerToken(request.headers.authorization);
       if (!token) {
-        throw new ApiError(401, ERROR_CODES.unauthorized, 'missing read token: send Authorization: Bearer <token>');
+        throw new ApiError(
+          401,
+          ERROR_CODES.unauthorized,
+          'missing read token: send Authorization: Bearer <token>',
+        );
       }
       let project: string;
       try {
@@ -62,10 +66,15 @@ export default fp<AuthPluginOptions>(
       }
       const slug = (request.params as { project?: string }).project ?? '';
       if (project !== slug) {
-        throw new ApiError(403, ERROR_CODES.forbidden, `this token reads project "${project}" only`);
+        throw new ApiError(
+          403,
+          ERROR_CODES.forbidden,
+          `this token reads project "${project}" only`,
+        );
       }
       const id = await lookup(slug);
-      if (id === null) throw new ApiError(404, ERROR_CODES.projectNotFound, `project "${slug}" does not exist`);
+      if (id === null)
+        throw new ApiError(404, ERROR_CODES.projectNotFound, `project "${slug}" does not exist`);
       request.project = { id, slug };
     });
   },

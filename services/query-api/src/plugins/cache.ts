@@ -20,7 +20,12 @@ export interface QueryCache {
    * it, sends it and stores the serialised body for the operation's TTL (`x-cache: miss`).
    * Redis failures are counted and logged, never surfaced: the answer is then computed.
    */
-  respond<T>(reply: FastifyReply, operation: CachedOperation, key: string, compute: () => Promise<T>): Promise<FastifyReply>;
+  respond<T>(
+    reply: FastifyReply,
+    operation: CachedOperation,
+    key: string,
+    compute: () => Promise<T>,
+  ): Promise<FastifyReply>;
 }
 
 declare module 'fastify' {

@@ -21,7 +21,12 @@ function describe(issue: ValidationIssue): string {
   return issue.message ?? 'is invalid';
 }
 
-function body(statusCode: number, code: string, message: string, parameter?: string): ErrorResponse {
+function body(
+  statusCode: number,
+  code: string,
+  message: string,
+  parameter?: string,
+): ErrorResponse {
   return {
     statusCode,
     code,
@@ -39,7 +44,9 @@ export default fp(
   async (app) => {
     app.setErrorHandler(async (err: FastifyError | ApiError, request, reply) => {
       if (err instanceof ApiError) {
-        return reply.code(err.statusCode).send(body(err.statusCode, err.code, err.message, err.parameter));
+        return reply
+          .code(err.statusCode)
+          .send(body(err.statusCode, err.code, err.message, err.parameter));
       }
       const issue = err.validation?.[0];
       if (issue) {
@@ -47,18 +54,31 @@ export default fp(
         const where = err.validationContext === 'params' ? 'path parameter' : 'parameter';
         return reply
           .code(400)
-          .send(body(400, ERROR_CODES.badParameter, `${where} "${parameter}" ${describe(issue)}`, parameter));
+          .send(
+            body(
+              400,
+              ERROR_CODES.badParameter,
+              `${where} "${parameter}" ${describe(issue)}`,
+              parameter,
+            ),
+          );
       }
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        return reply.code(status).send(body(status, err.code ?? 'RUM_ERR_BAD_REQUEST', err.message));
+        return reply
+          .code(status)
+          .send(body(status, err.code ?? 'RUM_ERR_BAD_REQUEST', err.message));
       }
       request.log.error({ err }, 'request failed');
-      return reply.code(500).send(body(500, ERROR_CODES.internal, 'internal error; see the query-api log'));
+      return reply
+        .code(500)
+        .send(body(500, ERROR_CODES.internal, 'internal error; see the query-api log'));
     });
 
     app.setNotFoundHandler(async (request, reply) =>
-      reply.code(404).send(body(404, ERROR_CODES.notFound, `no route GET ${request.url.split('?')[0]}`)),
+      reply
+        .code(404)
+        .send(body(404, ERROR_CODES.notFound, `no route GET ${request.url.split('?')[0]}`)),
     );
   },
   { name: 'errors', fastify: '5.x' },

@@ -33,7 +33,11 @@ export default fp<RateLimitPluginOptions>(
         return token ? `t:${createHash('sha256').update(token).digest('hex')}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) =>
-        new ApiError(429, ERROR_CODES.rateLimited, `rate limit of ${context.max} requests exceeded, retry in ${context.after}`),
+        new ApiError(
+          429,
+          ERROR_CODES.rateLimited,
+          `rate limit of ${context.max} requests exceeded, retry in ${context.after}`,
+        ),
     });
   },
   { name: 'query-rate-limit', fastify: '5.x', dependencies: ['redis'] },

@@ -42,7 +42,9 @@ export default fp<RedisPluginOptions>(
       setTimeout(resolve, opts.connectWaitMs ?? 2000, false).unref();
     });
     if (!(await ready)) {
-      app.log.warn(`${redisUnreachableMessage(opts.redisUrl)} Serving uncached answers until it is back.`);
+      app.log.warn(
+        `${redisUnreachableMessage(opts.redisUrl)} Serving uncached answers until it is back.`,
+      );
     }
   },
   { name: 'redis', fastify: '5.x' },

@@ -8,7 +8,13 @@ import { groupStats, toGroupStats } from './group-stats.ts';
 /** p75, count and shares of `metric` per value of one dimension, most samples first. */
 export async function queryBreakdown(
   db: Pool,
-  q: { filters: Filters; window: TimeWindow; metric: MetricName; by: BreakdownDimension; limit: number },
+  q: {
+    filters: Filters;
+    window: TimeWindow;
+    metric: MetricName;
+    by: BreakdownDimension;
+    limit: number;
+  },
 ): Promise<BreakdownRow[]> {
   const rows = await groupStats<string>(
     db,

@@ -26,7 +26,11 @@ export async function queryErrors(
   q: { filters: Filters; window: TimeWindow; limit: number },
 ): Promise<ErrorGroup[]> {
   const p = new SqlParams();
-  const where = whereClause(p, q.filters, 'e', { column: 'time', from: q.window.from, to: q.window.to });
+  const where = whereClause(p, q.filters, 'e', {
+    column: 'time',
+    from: q.window.from,
+    to: q.window.to,
+  });
   const { rows } = await db.query<ErrorGroupRow>(
     `SELECT e.fingerprint, count(*) AS count, count(DISTINCT e.session_id) AS sessions,
        min(e.time) AS first_seen, max(e.time) AS last_seen,

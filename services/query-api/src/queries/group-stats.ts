@@ -54,7 +54,12 @@ export interface GroupStatsQuery {
   coarsest?: SegmentSource;
 }
 
-function groupExpression(p: SqlParams, groupBy: GroupBy, alias: string, timeColumn: string): string {
+function groupExpression(
+  p: SqlParams,
+  groupBy: GroupBy,
+  alias: string,
+  timeColumn: string,
+): string {
   if ('column' in groupBy) return `${alias}.${DIMENSION_COLUMNS[groupBy.column]}`;
   return `time_bucket(${p.add(INTERVAL_SQL[groupBy.interval])}::interval, ${alias}.${timeColumn})`;
 }
@@ -63,7 +68,8 @@ function groupExpression(p: SqlParams, groupBy: GroupBy, alias: string, timeColu
 function needsOnlyOverall(filters: Filters, groupBy: GroupBy | undefined): boolean {
   const { projectId: _project, metrics: _metrics, ...dimensions } = filters;
   const dimensionFilter = Object.values(dimensions).some((f) => f !== undefined);
-  const dimensionGroup = groupBy !== undefined && 'column' in groupBy && groupBy.column !== 'metric';
+  const dimensionGroup =
+    groupBy !== undefined && 'column' in groupBy && groupBy.column !== 'metric';
   return !dimensionFilter && !dimensionGroup;
 }
 
@@ -83,7 +89,11 @@ export function binCountsSql(
     .map((segment) => {
       const t = tables[segment.source];
       const key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
-      const where = whereClause(p, filters, 'm', { column: t.time, from: segment.from, to: segment.to });
+      const where = whereClause(p, filters, 'm', {
+        column: t.time,
+        from: segment.from,
+        to: segment.to,
+      });
       return `SELECT ${key} AS key, m.bin, m.rating, (${t.samples})::float8 AS n
         FROM ${t.table} m WHERE ${where} GROUP BY 1, 2, 3`;
     })
@@ -105,7 +115,11 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
     ${p.add(names.map((n) => THRESHOLDS[n].poor))}::float8[]) AS t(name, good, poor)`;
   const key = groupExpression(p, q.groupBy, 'm', 'time');
   const pcts = p.add(q.percentiles);
-  const where = whereClause(p, q.filters, 'm', { column: 'time', from: q.window.from, to: q.window.to });
+  const where = whereClause(p, q.filters, 'm', {
+    column: 'time',
+    from: q.window.from,
+    to: q.window.to,
+  });
   const { rows } = await db.query<RawRow<K>>(
     `SELECT ${key} AS key, count(*) AS count,
        percentile_cont(${pcts}::float8[]) WITHIN GROUP (ORDER BY m.value) AS pcts,
@@ -116,7 +130,13 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
      GROUP BY 1`,
     p.values,
   );
-  return rows.map((r) => ({ key: r.key, count: r.count, values: r.pcts, good: r.good, poor: r.poor }));
+  return rows.map((r) => ({
+    key: r.key,
+    count: r.count,
+    values: r.pcts,
+    good: r.good,
+    poor: r.poor,
+  }));
 }
 
 interface RollupRow<K> {
@@ -197,5 +217,9 @@ export function toGroupStats(
 /** Fractions of good / needs-improvement / poor samples; all 0 when there are none. */
 export function ratingShares(count: number, good: number, poor: number): RatingShares {
   if (count === 0) return { good: 0, needsImprovement: 0, poor: 0 };
-  return { good: good / count, needsImprovement: (count - good - poor) / count, poor: poor / count };
+  return {
+    good: good / count,
+    needsImprovement: (count - good - poor) / count,
+    poor: poor / count,
+  };
 }

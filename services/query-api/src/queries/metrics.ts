@@ -11,7 +11,11 @@ export async function queryMetrics(
   q: { filters: Filters; window: TimeWindow; limit: number },
 ): Promise<MetricRow[]> {
   const p = new SqlParams();
-  const where = whereClause(p, q.filters, 'm', { column: 'time', from: q.window.from, to: q.window.to });
+  const where = whereClause(p, q.filters, 'm', {
+    column: 'time',
+    from: q.window.from,
+    to: q.window.to,
+  });
   const { rows } = await db.query<MetricDbRow>(
     `SELECT ${METRIC_ROW_COLUMNS}
      FROM metrics m JOIN pages p ON p.id = m.page_id JOIN websites w ON w.id = m.website_id

@@ -17,7 +17,12 @@ export async function pageStats(
 ): Promise<PageStats[]> {
   const rows = await groupStats<number>(
     db,
-    { filters: { ...q.filters, metrics: [q.metric] }, window: q.window, groupBy: { column: 'page' }, percentiles: [0.75] },
+    {
+      filters: { ...q.filters, metrics: [q.metric] },
+      window: q.window,
+      groupBy: { column: 'page' },
+      percentiles: [0.75],
+    },
     () => q.metric,
   );
   if (rows.length === 0) return [];
@@ -30,7 +35,13 @@ export async function pageStats(
   return rows.flatMap((r) => {
     const label = byId.get(r.key);
     if (!label) return [];
-    return [{ domain: label.domain, path: label.path, ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }) }];
+    return [
+      {
+        domain: label.domain,
+        path: label.path,
+        ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }),
+      },
+    ];
   });
 }
 

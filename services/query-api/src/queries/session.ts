@@ -1,12 +1,22 @@
 import type { SessionResponse } from '@rum/shared/contract';
 import type { Pool } from '@rum/shared';
-import { METRIC_ROW_COLUMNS, toErrorRow, toMetricRow, type ErrorDbRow, type MetricDbRow } from './rows.ts';
+import {
+  METRIC_ROW_COLUMNS,
+  toErrorRow,
+  toMetricRow,
+  type ErrorDbRow,
+  type MetricDbRow,
+} from './rows.ts';
 
 /** At most this many metrics and this many errors are returned for one session. */
 export const SESSION_ROWS_LIMIT = 1000;
 
 /** Every metric and error of one session of the project, oldest first. */
-export async function querySession(db: Pool, projectId: number, sessionId: string): Promise<SessionResponse> {
+export async function querySession(
+  db: Pool,
+  projectId: number,
+  sessionId: string,
+): Promise<SessionResponse> {
   const { rows: metrics } = await db.query<MetricDbRow>(
     `SELECT ${METRIC_ROW_COLUMNS}
      FROM metrics m JOIN pages p ON p.id = m.page_id JOIN websites w ON w.id = m.website_id

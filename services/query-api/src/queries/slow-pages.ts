@@ -10,7 +10,13 @@ import { byLabel, pageStats } from './page-stats.ts';
  */
 export async function querySlowPages(
   db: Pool,
-  q: { filters: Filters; window: TimeWindow; metric: MetricName; minSamples: number; limit: number },
+  q: {
+    filters: Filters;
+    window: TimeWindow;
+    metric: MetricName;
+    minSamples: number;
+    limit: number;
+  },
 ): Promise<PageStats[]> {
   const pages = await pageStats(db, q);
   return pages

@@ -20,7 +20,20 @@ export async function querySummary(
   return q.filters.metrics.map((metric) => {
     const row = byName.get(metric);
     const [p50 = null, p75 = null, p95 = null] = row?.values ?? [];
-    const stats = toGroupStats(metric, { count: row?.count ?? 0, good: row?.good ?? 0, poor: row?.poor ?? 0, p75 });
-    return { metric, count: stats.count, p50, p75, p95, rating: stats.rating, shares: stats.shares };
+    const stats = toGroupStats(metric, {
+      count: row?.count ?? 0,
+      good: row?.good ?? 0,
+      poor: row?.poor ?? 0,
+      p75,
+    });
+    return {
+      metric,
+      count: stats.count,
+      p50,
+      p75,
+      p95,
+      rating: stats.rating,
+      shares: stats.shares,
+    };
   });
 }

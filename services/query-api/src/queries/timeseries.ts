@@ -10,7 +10,13 @@ import { groupStats } from './group-stats.ts';
  */
 export async function queryTimeseries(
   db: Pool,
-  q: { filters: Filters; window: TimeWindow; metric: MetricName; percentile: Percentile; interval: Interval },
+  q: {
+    filters: Filters;
+    window: TimeWindow;
+    metric: MetricName;
+    percentile: Percentile;
+    interval: Interval;
+  },
 ): Promise<TimeseriesPoint[]> {
   const rows = await groupStats<Date>(
     db,
@@ -26,6 +32,10 @@ export async function queryTimeseries(
   const byStart = new Map(rows.map((r) => [r.key.getTime(), r]));
   return bucketStarts(q.window, q.interval).map((start) => {
     const row = byStart.get(start);
-    return { time: new Date(start).toISOString(), value: row?.values[0] ?? null, count: row?.count ?? 0 };
+    return {
+      time: new Date(start).toISOString(),
+      value: row?.values[0] ?? null,
+      count: row?.count ?? 0,
+    };
   });
 }

@@ -2,7 +2,13 @@
  * Response schemas, mirroring the types in packages/shared/src/query.ts (the dashboard's
  * contract). Fastify serialises with them and @fastify/swagger documents them.
  */
-import { BREAKDOWN_DIMENSIONS, INTERVALS, METRIC_NAMES, PERCENTILES, RATINGS } from '@rum/shared/contract';
+import {
+  BREAKDOWN_DIMENSIONS,
+  INTERVALS,
+  METRIC_NAMES,
+  PERCENTILES,
+  RATINGS,
+} from '@rum/shared/contract';
 
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;
@@ -33,7 +39,11 @@ const shares = object(
 const windowProperties = {
   from: dateTime,
   to: dateTime,
-  source: { type: 'string', enum: ['raw', 'rollup'], description: 'raw: exact percentile_cont; rollup: summed histogram bins (within 2%).' },
+  source: {
+    type: 'string',
+    enum: ['raw', 'rollup'],
+    description: 'raw: exact percentile_cont; rollup: summed histogram bins (within 2%).',
+  },
 } as const;
 
 const groupStats = { count: int, p75: nullableNum, rating: nullableRating, shares } as const;
@@ -42,7 +52,15 @@ export const summaryResponse = object({
   ...windowProperties,
   metrics: {
     type: 'array',
-    items: object({ metric: metricName, count: int, p50: nullableNum, p75: nullableNum, p95: nullableNum, rating: nullableRating, shares }),
+    items: object({
+      metric: metricName,
+      count: int,
+      p50: nullableNum,
+      p75: nullableNum,
+      p95: nullableNum,
+      rating: nullableRating,
+      shares,
+    }),
   },
 });
 
@@ -53,7 +71,8 @@ export const timeseriesResponse = object({
   interval: { type: 'string', enum: INTERVALS },
   points: {
     type: 'array',
-    description: 'One point per time_bucket() bucket overlapping the window; empty buckets have value null and count 0.',
+    description:
+      'One point per time_bucket() bucket overlapping the window; empty buckets have value null and count 0.',
     items: object({ time: dateTime, value: nullableNum, count: int }),
   },
 });
@@ -75,7 +94,10 @@ export const histogramResponse = object({
   ...windowProperties,
   metric: metricName,
   thresholds: object({ good: num, poor: num }),
-  buckets: { type: 'array', items: object({ from: num, to: num, count: int }, 'Samples with from <= value < to.') },
+  buckets: {
+    type: 'array',
+    items: object({ from: num, to: num, count: int }, 'Samples with from <= value < to.'),
+  },
 });
 
 const metricRow = object({
@@ -95,7 +117,10 @@ const metricRow = object({
   attribution: { type: ['object', 'null'], additionalProperties: true },
 });
 
-export const metricsResponse = object({ ...windowProperties, rows: { type: 'array', items: metricRow } });
+export const metricsResponse = object({
+  ...windowProperties,
+  rows: { type: 'array', items: metricRow },
+});
 
 export const errorsResponse = object({
   ...windowProperties,
@@ -121,7 +146,15 @@ export const sessionResponse = object({
   metrics: { type: 'array', items: metricRow },
   errors: {
     type: 'array',
-    items: object({ time: dateTime, message: str, stack: nullableStr, source: nullableStr, line: nullableInt, col: nullableInt, path: str }),
+    items: object({
+      time: dateTime,
+      message: str,
+      stack: nullableStr,
+      source: nullableStr,
+      line: nullableInt,
+      col: nullableInt,
+      path: str,
+    }),
   },
 });
 

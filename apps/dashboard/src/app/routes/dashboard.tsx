@@ -22,13 +22,21 @@ export function DashboardRoute({ onSignOut }: { onSignOut: () => void }) {
     <div className="layout">
       <header className="topbar">
         <h1>
-          Core Web Vitals <span className="project" data-testid="project-name">{project}</span>
+          Core Web Vitals{' '}
+          <span className="project" data-testid="project-name">
+            {project}
+          </span>
         </h1>
         <button type="button" className="link-button" onClick={onSignOut}>
           Change token
         </button>
       </header>
-      <FiltersBar filters={filters} onChange={setFilters} metric={focus.metric} onMetricChange={setMetric} />
+      <FiltersBar
+        filters={filters}
+        onChange={setFilters}
+        metric={focus.metric}
+        onMetricChange={setMetric}
+      />
       <main className="grid">
         <div className="span-all">
           <SummaryCards filters={filters} selected={focus.metric} onSelect={setMetric} />

@@ -39,11 +39,17 @@ export function GroupStatsTable({ metric, groupLabel, rows, testId }: GroupStats
         <tbody>
           {rows.map((row) => (
             <tr key={row.key} data-testid={testId ? `${testId}-row` : undefined}>
-              <th scope="row" className="group-label" title={row.detail ? `${row.detail}${row.label}` : row.label}>
+              <th
+                scope="row"
+                className="group-label"
+                title={row.detail ? `${row.detail}${row.label}` : row.label}
+              >
                 {row.label}
                 {row.detail ? <span className="group-detail">{row.detail}</span> : null}
               </th>
-              <td className={`num rating-text-${row.rating ?? 'none'}`}>{formatMetric(metric, row.p75)}</td>
+              <td className={`num rating-text-${row.rating ?? 'none'}`}>
+                {formatMetric(metric, row.p75)}
+              </td>
               <td className="num">{formatCount(row.count)}</td>
               <td className="shares-col">
                 <SharesBar shares={row.shares} />

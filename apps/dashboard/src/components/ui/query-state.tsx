@@ -12,17 +12,33 @@ interface QueryStateProps<T> {
 }
 
 /** Loading, error and empty states shared by every panel; renders `children` with the data otherwise. */
-export function QueryState<T>({ query, isEmpty, emptyMessage = 'No data for these filters yet.', minHeight = 120, children }: QueryStateProps<T>) {
+export function QueryState<T>({
+  query,
+  isEmpty,
+  emptyMessage = 'No data for these filters yet.',
+  minHeight = 120,
+  children,
+}: QueryStateProps<T>) {
   if (query.isPending) {
     return (
-      <div className="state state-loading" style={{ minHeight }} data-testid="state-loading" role="status">
+      <div
+        className="state state-loading"
+        style={{ minHeight }}
+        data-testid="state-loading"
+        role="status"
+      >
         <span className="spinner" aria-hidden="true" /> Loading…
       </div>
     );
   }
   if (query.isError) {
     return (
-      <div className="state state-error" style={{ minHeight }} data-testid="state-error" role="alert">
+      <div
+        className="state state-error"
+        style={{ minHeight }}
+        data-testid="state-error"
+        role="alert"
+      >
         <p>{query.error.message}</p>
         <button type="button" onClick={() => void query.refetch()}>
           Retry

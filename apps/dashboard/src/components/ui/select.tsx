@@ -7,7 +7,13 @@ interface SelectProps<T extends string> {
 }
 
 /** A labelled native select: keyboard- and phone-friendly. */
-export function Select<T extends string>({ label, value, options, onChange, testId }: SelectProps<T>) {
+export function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: SelectProps<T>) {
   return (
     <label className="select">
       <span>{label}</span>

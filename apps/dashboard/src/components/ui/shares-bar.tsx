@@ -10,14 +10,28 @@ export function SharesBar({ shares, testId }: { shares: RatingShares; testId?: s
   ];
   return (
     <div className="shares" data-testid={testId}>
-      <div className="shares-bar" role="img" aria-label={parts.map((p) => `${p.label} ${formatShare(p.value)}`).join(', ')}>
+      <div
+        className="shares-bar"
+        role="img"
+        aria-label={parts.map((p) => `${p.label} ${formatShare(p.value)}`).join(', ')}
+      >
         {parts.map((p) =>
-          p.value > 0 ? <span key={p.key} className={`share share-${p.key}`} style={{ width: `${p.value * 100}%` }} /> : null,
+          p.value > 0 ? (
+            <span
+              key={p.key}
+              className={`share share-${p.key}`}
+              style={{ width: `${p.value * 100}%` }}
+            />
+          ) : null,
         )}
       </div>
       <div className="shares-legend">
         {parts.map((p) => (
-          <span key={p.key} className={`legend legend-${p.key}`} data-testid={testId ? `${testId}-${p.key}` : undefined}>
+          <span
+            key={p.key}
+            className={`legend legend-${p.key}`}
+            data-testid={testId ? `${testId}-${p.key}` : undefined}
+          >
             {formatShare(p.value)}
           </span>
         ))}

@@ -46,7 +46,11 @@ export function cachedRoute<Q extends QueryFilters, R extends object>(
       const query = request.query as Q;
       const window = resolveWindow(query);
       const extra = spec.resolve?.(query, window) ?? {};
-      const key = cacheKey(request.project.slug, spec.operation, cacheParamsOf(window, query, extra));
+      const key = cacheKey(
+        request.project.slug,
+        spec.operation,
+        cacheParamsOf(window, query, extra),
+      );
       const filters = filtersOf(request.project.id, query);
       return app.cache.respond(reply, spec.operation, key, () =>
         spec.answer({ query, window, filters, windowBody: windowBody(window) }),

@@ -24,9 +24,23 @@ const projectRoutes: FastifyPluginAsync<ProjectRoutesOptions> = async (app, opts
   await app.register(rateLimitPlugin, opts.rateLimit ?? {});
   await app.register(authPlugin, { jwtSecret: opts.jwtSecret });
   app.addHook('onRoute', (route) => {
-    route.schema = { params: projectParams, security: [{ bearerAuth: [] }], tags: ['project'], ...route.schema };
+    route.schema = {
+      params: projectParams,
+      security: [{ bearerAuth: [] }],
+      tags: ['project'],
+      ...route.schema,
+    };
   });
-  for (const routes of [summary, timeseries, pages, breakdown, histogram, metrics, errors, sessions]) {
+  for (const routes of [
+    summary,
+    timeseries,
+    pages,
+    breakdown,
+    histogram,
+    metrics,
+    errors,
+    sessions,
+  ]) {
     await app.register(routes);
   }
 };

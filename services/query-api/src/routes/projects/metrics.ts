@@ -20,8 +20,14 @@ const metrics: FastifyPluginAsync = async (app) => {
     async (request): Promise<MetricsResponse> => {
       const q = request.query;
       const window = resolveWindow(q);
-      const filters = { ...filtersOf(request.project.id, q), ...(q.metric ? { metrics: [q.metric] } : {}) };
-      return { ...windowBody(window, 'raw'), rows: await queryMetrics(app.db, { filters, window, limit: q.limit }) };
+      const filters = {
+        ...filtersOf(request.project.id, q),
+        ...(q.metric ? { metrics: [q.metric] } : {}),
+      };
+      return {
+        ...windowBody(window, 'raw'),
+        rows: await queryMetrics(app.db, { filters, window, limit: q.limit }),
+      };
     },
   );
 };

@@ -16,7 +16,8 @@ const sessions: FastifyPluginAsync = async (app) => {
         response: { 200: sessionResponse, ...errorResponses },
       },
     },
-    async (request): Promise<SessionResponse> => querySession(app.db, request.project.id, request.params.sid),
+    async (request): Promise<SessionResponse> =>
+      querySession(app.db, request.project.id, request.params.sid),
   );
 };
 

@@ -12,7 +12,8 @@ type Query = TimeseriesQuery & MetricQuery & { percentile: Percentile };
 const timeseries: FastifyPluginAsync = async (app) => {
   cachedRoute<Query, TimeseriesResponse>(app, {
     operation: 'timeseries',
-    summary: 'A percentile of one metric per time_bucket() bucket; empty buckets have value null and count 0',
+    summary:
+      'A percentile of one metric per time_bucket() bucket; empty buckets have value null and count 0',
     querystring: timeseriesQuery,
     response: timeseriesResponse,
     resolve: (query, window) => {

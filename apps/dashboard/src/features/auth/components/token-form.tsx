@@ -2,7 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { sessionFromToken, type Session } from '../../../lib/session.ts';
 
 /** Asks for a read token when the URL carried none (or it was refused). */
-export function TokenForm({ onSubmit, notice }: { onSubmit: (session: Session) => void; notice?: string }) {
+export function TokenForm({
+  onSubmit,
+  notice,
+}: {
+  onSubmit: (session: Session) => void;
+  notice?: string;
+}) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
@@ -19,8 +25,8 @@ export function TokenForm({ onSubmit, notice }: { onSubmit: (session: Session) =
       <form className="token-form panel" onSubmit={submit} data-testid="token-form">
         <h1>Core Web Vitals</h1>
         <p>
-          Paste a project's read token. <code>npm start</code> prints a dashboard link that carries one; <code>npx rum project create</code>{' '}
-          prints one for a new project.
+          Paste a project's read token. <code>npm start</code> prints a dashboard link that carries
+          one; <code>npx rum project create</code> prints one for a new project.
         </p>
         {notice ? <p className="state-error">{notice}</p> : null}
         <label>

@@ -12,9 +12,16 @@ export function getBreakdown(
   by: BreakdownDimension,
   signal?: AbortSignal,
 ): Promise<BreakdownResponse> {
-  return apiGet<BreakdownResponse>(session, 'breakdown', { ...filterParams(filters), metric, by }, signal);
+  return apiGet<BreakdownResponse>(
+    session,
+    'breakdown',
+    { ...filterParams(filters), metric, by },
+    signal,
+  );
 }
 
 export function useBreakdown(filters: Filters, metric: MetricName, by: BreakdownDimension) {
-  return useProjectQuery('breakdown', [filters, metric, by], (session, signal) => getBreakdown(session, filters, metric, by, signal));
+  return useProjectQuery('breakdown', [filters, metric, by], (session, signal) =>
+    getBreakdown(session, filters, metric, by, signal),
+  );
 }

@@ -5,10 +5,16 @@ import { useProjectQuery } from '../../../lib/use-project-query.ts';
 import type { Session } from '../../../lib/session.ts';
 import type { Filters } from '../../../types/filters.ts';
 
-export function getErrors(session: Session, filters: Filters, signal?: AbortSignal): Promise<ErrorsResponse> {
+export function getErrors(
+  session: Session,
+  filters: Filters,
+  signal?: AbortSignal,
+): Promise<ErrorsResponse> {
   return apiGet<ErrorsResponse>(session, 'errors', filterParams(filters), signal);
 }
 
 export function useErrors(filters: Filters) {
-  return useProjectQuery('errors', [filters], (session, signal) => getErrors(session, filters, signal));
+  return useProjectQuery('errors', [filters], (session, signal) =>
+    getErrors(session, filters, signal),
+  );
 }

@@ -9,7 +9,11 @@ export function ErrorsList({ filters }: { filters: Filters }) {
   const query = useErrors(filters);
   return (
     <Panel title="JavaScript errors" testId="errors">
-      <QueryState query={query} isEmpty={(d) => d.errors.length === 0} emptyMessage="No JavaScript errors in this range.">
+      <QueryState
+        query={query}
+        isEmpty={(d) => d.errors.length === 0}
+        emptyMessage="No JavaScript errors in this range."
+      >
         {(data) => (
           <ul className="errors-list" data-testid="errors-list">
             {data.errors.map((e) => (
@@ -23,7 +27,8 @@ export function ErrorsList({ filters }: { filters: Filters }) {
                       {e.message}
                     </span>
                     <span className="error-meta">
-                      {formatCount(e.sessions)} session{e.sessions === 1 ? '' : 's'} · last {formatTime(e.lastSeen, true)}
+                      {formatCount(e.sessions)} session{e.sessions === 1 ? '' : 's'} · last{' '}
+                      {formatTime(e.lastSeen, true)}
                     </span>
                   </summary>
                   {e.source ? (
@@ -33,7 +38,11 @@ export function ErrorsList({ filters }: { filters: Filters }) {
                       {e.col !== null ? `:${e.col}` : ''}
                     </p>
                   ) : null}
-                  {e.sampleStack ? <pre className="error-stack">{e.sampleStack}</pre> : <p className="muted">No stack trace.</p>}
+                  {e.sampleStack ? (
+                    <pre className="error-stack">{e.sampleStack}</pre>
+                  ) : (
+                    <p className="muted">No stack trace.</p>
+                  )}
                 </details>
               </li>
             ))}

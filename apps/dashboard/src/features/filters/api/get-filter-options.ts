@@ -11,21 +11,34 @@ export type FilterOptions = Record<FilterKey, string[]>;
  * countries that sent LCP (every page view does). Read over the whole range, unfiltered,
  * so choosing one filter does not empty the others' lists.
  */
-export async function getFilterOptions(session: Session, range: Range, signal?: AbortSignal): Promise<FilterOptions> {
+export async function getFilterOptions(
+  session: Session,
+  range: Range,
+  signal?: AbortSignal,
+): Promise<FilterOptions> {
   const breakdown = (by: 'device' | 'browser' | 'country') =>
-    apiGet<BreakdownResponse>(session, 'breakdown', { range, by, metric: 'LCP' }, signal).then((r) =>
-      r.rows.map((row) => row.value).filter((v) => v !== ''),
+    apiGet<BreakdownResponse>(session, 'breakdown', { range, by, metric: 'LCP' }, signal).then(
+      (r) => r.rows.map((row) => row.value).filter((v) => v !== ''),
     );
   const [pages, device, browser, country] = await Promise.all([
-    apiGet<PagesResponse>(session, 'pages', { range, metric: 'LCP' }, signal).then((r) => r.pages.map((p) => p.path)),
+    apiGet<PagesResponse>(session, 'pages', { range, metric: 'LCP' }, signal).then((r) =>
+      r.pages.map((p) => p.path),
+    ),
     breakdown('device'),
     breakdown('browser'),
     breakdown('country'),
   ]);
   const sorted = (values: string[]) => [...new Set(values)].sort((a, b) => a.localeCompare(b));
-  return { page: sorted(pages), device: sorted(device), browser: sorted(browser), country: sorted(country) };
+  return {
+    page: sorted(pages),
+    device: sorted(device),
+    browser: sorted(browser),
+    country: sorted(country),
+  };
 }
 
 export function useFilterOptions(range: Range) {
-  return useProjectQuery('filter-options', [range], (session, signal) => getFilterOptions(session, range, signal));
+  return useProjectQuery('filter-options', [range], (session, signal) =>
+    getFilterOptions(session, range, signal),
+  );
 }

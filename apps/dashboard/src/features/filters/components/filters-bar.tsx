@@ -58,7 +58,10 @@ export function FiltersBar({ filters, onChange, metric, onMetricChange }: Filter
             key={key}
             label={FILTER_LABELS[key]}
             value={current}
-            options={[{ value: ANY, label: ANY_LABELS[key] }, ...all.map((v) => ({ value: v, label: v }))]}
+            options={[
+              { value: ANY, label: ANY_LABELS[key] },
+              ...all.map((v) => ({ value: v, label: v })),
+            ]}
             onChange={(value) => onChange({ ...filters, [key]: value === ANY ? undefined : value })}
             testId={`filter-${key}`}
           />

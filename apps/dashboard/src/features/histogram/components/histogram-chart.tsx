@@ -1,4 +1,14 @@
-import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { MetricName } from '@rum/shared/contract';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
@@ -13,16 +23,22 @@ export function HistogramChart({ filters, metric }: { filters: Filters; metric: 
   const query = useHistogram(filters, metric);
   return (
     <Panel title={`${metric} distribution`} testId="histogram">
-      <QueryState query={query} minHeight={260} isEmpty={(d) => d.buckets.every((b) => b.count === 0)}>
+      <QueryState
+        query={query}
+        minHeight={260}
+        isEmpty={(d) => d.buckets.every((b) => b.count === 0)}
+      >
         {(data) => {
           const label = (v: number) => formatMetric(metric, v);
           const bins = toDisplayBins(metric, data.thresholds, data.buckets, label);
-          const good = labelAt(bins, data.thresholds.good);
-          const poor = labelAt(bins, data.thresholds.poor);
           return (
             <div className="chart" data-testid="histogram-chart">
               <ResponsiveContainer width="100%" height={260}>
-                <BarChart data={bins} margin={{ top: 16, right: 8, bottom: 0, left: 0 }} barCategoryGap={1}>
+                <BarChart
+                  data={bins}
+                  margin={{ top: 16, right: 8, bottom: 0, left: 0 }}
+                  barCategoryGap={1}
+                >
                   <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
                   <XAxis dataKey="label" fontSize={11} minTickGap={16} />
                   <YAxis allowDecimals={false} fontSize={12} width={48} />
@@ -30,7 +46,9 @@ export function HistogramChart({ filters, metric }: { filters: Filters; metric: 
                     formatter={(v) => [formatCount(Number(v)), 'samples']}
                     labelFormatter={(l, payload) => {
                       const bin = payload[0]?.payload as { from: number; to: number } | undefined;
-                      return bin && Number.isFinite(bin.to) ? `${label(bin.from)} – ${label(bin.to)}` : String(l);
+                      return bin && Number.isFinite(bin.to)
+                        ? `${label(bin.from)} – ${label(bin.to)}`
+                        : String(l);
                     }}
                   />
                   <Bar dataKey="count" isAnimationActive={false}>
@@ -38,8 +56,19 @@ export function HistogramChart({ filters, metric }: { filters: Filters; metric: 
                       <Cell key={b.label} fill={RATING_COLORS[b.rating]} />
                     ))}
                   </Bar>
-                  {good ? <ReferenceLine x={good} position="start" stroke={RATING_COLORS.good} strokeDasharray="4 4" label={{ value: 'good', position: 'top', fontSize: 11 }} /> : null}
-                  {poor ? <ReferenceLine x={poor} position="start" stroke={RATING_COLORS.poor} strokeDasharray="4 4" label={{ value: 'poor', position: 'top', fontSize: 11 }} /> : null}
+                  {(['good', 'poor'] as const).map((edge) => {
+                    const x = labelAt(bins, data.thresholds[edge]);
+                    return x ? (
+                      <ReferenceLine
+                        key={edge}
+                        x={x}
+                        position="start"
+                        stroke={RATING_COLORS[edge]}
+                        strokeDasharray="4 4"
+                        label={{ value: edge, position: 'top', fontSize: 11 }}
+                      />
+                    ) : null;
+                  })}
                 </BarChart>
               </ResponsiveContainer>
             </div>

@@ -1,4 +1,11 @@
-import { METRIC_UNITS, rate, type HistogramBucket, type MetricName, type Rating, type Thresholds } from '@rum/shared/contract';
+import {
+  METRIC_UNITS,
+  rate,
+  type HistogramBucket,
+  type MetricName,
+  type Rating,
+  type Thresholds,
+} from '@rum/shared/contract';
 
 export interface DisplayBin {
   /** Category label of the bar (its lower edge). */
@@ -37,13 +44,24 @@ export function barWidth(thresholds: Thresholds, metric: MetricName): number {
  * one bar left empty bars between full ones. Bars get whole counts by rounding the running
  * total, so the bars add up to exactly the samples received.
  */
-export function toDisplayBins(metric: MetricName, thresholds: Thresholds, buckets: HistogramBucket[], label: (v: number) => string): DisplayBin[] {
+export function toDisplayBins(
+  metric: MetricName,
+  thresholds: Thresholds,
+  buckets: HistogramBucket[],
+  label: (v: number) => string,
+): DisplayBin[] {
   const width = barWidth(thresholds, metric);
   const n = Math.round((RANGE_MULTIPLE * thresholds.poor) / width);
   const bins: DisplayBin[] = Array.from({ length: n + 1 }, (_, i) => {
     const from = i * width;
     const to = i === n ? Infinity : (i + 1) * width;
-    return { label: i === n ? `≥ ${label(from)}` : label(from), from, to, count: 0, rating: rate(metric, from + width / 2) };
+    return {
+      label: i === n ? `≥ ${label(from)}` : label(from),
+      from,
+      to,
+      count: 0,
+      rating: rate(metric, from + width / 2),
+    };
   });
   const shares = new Array<number>(n + 1).fill(0);
   for (const { from, to, count } of buckets) {
@@ -55,7 +73,8 @@ export function toDisplayBins(metric: MetricName, thresholds: Thresholds, bucket
       continue;
     }
     for (let i = first; i <= last; i++) {
-      const overlap = Math.min(to, i === n ? Infinity : (i + 1) * width) - Math.max(from, i * width);
+      const overlap =
+        Math.min(to, i === n ? Infinity : (i + 1) * width) - Math.max(from, i * width);
       if (overlap > 0) shares[i]! += (count * overlap) / (to - from);
     }
   }

@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, LiveError, LiveEvent, ServerToClientEvents } from '@rum/shared/contract';
+import type {
+  ClientToServerEvents,
+  LiveError,
+  LiveEvent,
+  ServerToClientEvents,
+} from '@rum/shared/contract';
 import { env } from '../../../config/env.ts';
 import { useSession } from '../../../lib/session-context.tsx';
 import type { Session } from '../../../lib/session.ts';
@@ -62,19 +67,38 @@ let sequence = 0;
 /** Live events and errors for the signed-in project, newest first. */
 export function useLiveFeed(): LiveFeedState {
   const session = useSession();
-  const [state, setState] = useState<LiveFeedState>({ status: 'connecting', items: [], received: 0 });
+  const [state, setState] = useState<LiveFeedState>({
+    status: 'connecting',
+    items: [],
+    received: 0,
+  });
   useEffect(
     () =>
       getLiveFeed(session, {
-        onStatus: (status, reason) => setState((s) => ({ ...s, status, ...(reason ? { reason } : {}) })),
+        onStatus: (status, reason) =>
+          setState((s) => ({ ...s, status, ...(reason ? { reason } : {}) })),
         onEvents: (events, committed) => {
           const receivedAt = Date.now();
-          const items = events.map((event): LiveFeedItem => ({ key: `m${++sequence}`, kind: 'metric', event, receivedAt }));
-          setState((s) => ({ ...s, received: s.received + committed, items: [...items, ...s.items].slice(0, LIVE_FEED_LIMIT) }));
+          const items = events.map((event): LiveFeedItem => ({
+            key: `m${++sequence}`,
+            kind: 'metric',
+            event,
+            receivedAt,
+          }));
+          setState((s) => ({
+            ...s,
+            received: s.received + committed,
+            items: [...items, ...s.items].slice(0, LIVE_FEED_LIMIT),
+          }));
         },
         onErrors: (errors) => {
           const receivedAt = Date.now();
-          const items = errors.map((error): LiveFeedItem => ({ key: `e${++sequence}`, kind: 'error', error, receivedAt }));
+          const items = errors.map((error): LiveFeedItem => ({
+            key: `e${++sequence}`,
+            kind: 'error',
+            error,
+            receivedAt,
+          }));
           setState((s) => ({ ...s, items: [...items, ...s.items].slice(0, LIVE_FEED_LIMIT) }));
         },
       }),

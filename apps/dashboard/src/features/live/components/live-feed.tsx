@@ -25,7 +25,9 @@ export function LiveFeed() {
     >
       <ol className="live-feed" data-testid="live-feed" aria-live="polite">
         {items.length === 0 ? (
-          <li className="state state-empty">Waiting for visitors… open the demo page or run `npm run simulate`.</li>
+          <li className="state state-empty">
+            Waiting for visitors… open the demo page or run `npm run simulate`.
+          </li>
         ) : (
           items.map((item) => <LiveItem key={item.key} item={item} />)
         )}

@@ -10,12 +10,21 @@ export function SlowPagesTable({ filters, metric }: { filters: Filters; metric: 
   const query = useSlowPages(filters, metric);
   return (
     <Panel title={`Slowest pages by ${metric}`} testId="slow-pages">
-      <QueryState query={query} isEmpty={(d) => d.pages.length === 0} emptyMessage="No page has enough samples yet (the query API lists pages with at least 20).">
+      <QueryState
+        query={query}
+        isEmpty={(d) => d.pages.length === 0}
+        emptyMessage="No page has enough samples yet (the query API lists pages with at least 20)."
+      >
         {(data) => (
           <GroupStatsTable
             metric={metric}
             groupLabel="Page"
-            rows={data.pages.map((p) => ({ ...p, key: `${p.domain}${p.path}`, label: p.path, detail: p.domain }))}
+            rows={data.pages.map((p) => ({
+              ...p,
+              key: `${p.domain}${p.path}`,
+              label: p.path,
+              detail: p.domain,
+            }))}
             testId="slow-pages-table"
           />
         )}

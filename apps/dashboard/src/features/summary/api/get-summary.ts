@@ -5,10 +5,16 @@ import { useProjectQuery } from '../../../lib/use-project-query.ts';
 import type { Session } from '../../../lib/session.ts';
 import type { Filters } from '../../../types/filters.ts';
 
-export function getSummary(session: Session, filters: Filters, signal?: AbortSignal): Promise<SummaryResponse> {
+export function getSummary(
+  session: Session,
+  filters: Filters,
+  signal?: AbortSignal,
+): Promise<SummaryResponse> {
   return apiGet<SummaryResponse>(session, 'summary', filterParams(filters), signal);
 }
 
 export function useSummary(filters: Filters) {
-  return useProjectQuery('summary', [filters], (session, signal) => getSummary(session, filters, signal));
+  return useProjectQuery('summary', [filters], (session, signal) =>
+    getSummary(session, filters, signal),
+  );
 }

@@ -19,7 +19,12 @@ export function SummaryCards({ filters, selected, onSelect }: SummaryCardsProps)
       {(data) => (
         <div className="summary-cards" data-testid="summary-cards">
           {data.metrics.map((m) => (
-            <SummaryCard key={m.metric} summary={m} selected={m.metric === selected} onSelect={onSelect} />
+            <SummaryCard
+              key={m.metric}
+              summary={m}
+              selected={m.metric === selected}
+              onSelect={onSelect}
+            />
           ))}
         </div>
       )}
@@ -27,7 +32,15 @@ export function SummaryCards({ filters, selected, onSelect }: SummaryCardsProps)
   );
 }
 
-function SummaryCard({ summary, selected, onSelect }: { summary: MetricSummary; selected: boolean; onSelect: (m: MetricName) => void }) {
+function SummaryCard({
+  summary,
+  selected,
+  onSelect,
+}: {
+  summary: MetricSummary;
+  selected: boolean;
+  onSelect: (m: MetricName) => void;
+}) {
   const { metric, rating, count } = summary;
   return (
     <button

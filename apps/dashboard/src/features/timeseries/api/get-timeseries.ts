@@ -5,7 +5,12 @@ import { useProjectQuery } from '../../../lib/use-project-query.ts';
 import type { Session } from '../../../lib/session.ts';
 import type { Filters, Focus } from '../../../types/filters.ts';
 
-export function getTimeseries(session: Session, filters: Filters, focus: Focus, signal?: AbortSignal): Promise<TimeseriesResponse> {
+export function getTimeseries(
+  session: Session,
+  filters: Filters,
+  focus: Focus,
+  signal?: AbortSignal,
+): Promise<TimeseriesResponse> {
   return apiGet<TimeseriesResponse>(
     session,
     'timeseries',
@@ -20,5 +25,7 @@ export function getTimeseries(session: Session, filters: Filters, focus: Focus, 
 }
 
 export function useTimeseries(filters: Filters, focus: Focus) {
-  return useProjectQuery('timeseries', [filters, focus], (session, signal) => getTimeseries(session, filters, focus, signal));
+  return useProjectQuery('timeseries', [filters, focus], (session, signal) =>
+    getTimeseries(session, filters, focus, signal),
+  );
 }

@@ -1,4 +1,13 @@
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { THRESHOLDS } from '@rum/shared/contract';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
@@ -38,14 +47,27 @@ export function TimeseriesChart({ filters, focus, onPercentileChange }: Timeseri
         />
       }
     >
-      <QueryState query={query} minHeight={260} isEmpty={(d) => d.points.every((p) => p.count === 0)}>
+      <QueryState
+        query={query}
+        minHeight={260}
+        isEmpty={(d) => d.points.every((p) => p.count === 0)}
+      >
         {(data) => (
           <div className="chart" data-testid="timeseries-chart">
             <ResponsiveContainer width="100%" height={260}>
               <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-                <XAxis dataKey="time" tickFormatter={(t: string) => formatAxisTime(t, withDate)} minTickGap={32} fontSize={12} />
-                <YAxis tickFormatter={(v: number) => formatMetric(metric, v)} width={72} fontSize={12} />
+                <XAxis
+                  dataKey="time"
+                  tickFormatter={(t: string) => formatAxisTime(t, withDate)}
+                  minTickGap={32}
+                  fontSize={12}
+                />
+                <YAxis
+                  tickFormatter={(v: number) => formatMetric(metric, v)}
+                  width={72}
+                  fontSize={12}
+                />
                 <Tooltip
                   labelFormatter={(t) => formatTime(String(t), true)}
                   formatter={(v, _name, item) => [
@@ -53,9 +75,25 @@ export function TimeseriesChart({ filters, focus, onPercentileChange }: Timeseri
                     `p${data.percentile}`,
                   ]}
                 />
-                <ReferenceLine y={thresholds.good} stroke={RATING_COLORS.good} strokeDasharray="4 4" />
-                <ReferenceLine y={thresholds.poor} stroke={RATING_COLORS.poor} strokeDasharray="4 4" />
-                <Line type="monotone" dataKey="value" stroke="#2563eb" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+                <ReferenceLine
+                  y={thresholds.good}
+                  stroke={RATING_COLORS.good}
+                  strokeDasharray="4 4"
+                />
+                <ReferenceLine
+                  y={thresholds.poor}
+                  stroke={RATING_COLORS.poor}
+                  strokeDasharray="4 4"
+                />
+                <Line
+                  type="monotone"
+                  dataKey="value"
+                  stroke="#2563eb"
+                  strokeWidth={2}
+                  dot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                />
               </LineChart>
             </ResponsiveContainer>
           </div>
