@@ -160,7 +160,7 @@ class Connection {
     this.closed = true;
     this.engine.cancel(this);
     this.chain = this.chain.then(async () => {
-      if (!this.engine.isOwner(this)) return;
+      if (this.engine.holder !== this) return;
       // Leave the engine as a new client expects it: no open sequence, no open transaction.
       if (this.holdsEngine) {
         const synced = await this.engine.execute(SYNC_MESSAGE).catch(() => null);
@@ -188,10 +188,6 @@ class SharedEngine {
 
   get holder(): Connection | null {
     return this.owner;
-  }
-
-  isOwner(connection: Connection): boolean {
-    return this.owner === connection;
   }
 
   /** Resolves true when it is the connection's turn, false if it closed while waiting. */
