@@ -1,5 +1,7 @@
 -- RUM schema for TimescaleDB 2.x on PostgreSQL 15+ (and the embedded PGlite build).
--- Idempotent: applying it again changes nothing. Applied by `npx rum migrate`.
+-- The readable whole schema, kept equal to what db/migrations/ produce (a test compares the
+-- two catalogs: packages/cli/test/schema-sync.test.ts). Not applied by `npx rum migrate`, which
+-- applies the migrations: a schema change is a new migration plus the same change here.
 
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 

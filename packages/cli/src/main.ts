@@ -12,8 +12,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'migrate':
-      if (args.length > 0) throw new UsageError(`migrate takes no arguments`);
-      return migrateCommand(config);
+      return migrateCommand(config, args);
     case 'project':
       return projectCommand(config, args);
     case 'db':

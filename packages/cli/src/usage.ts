@@ -3,7 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export const USAGE = `Usage: rum <command>
 
 Commands:
-  migrate                                  apply db/schema.sql (DATABASE_URL or the embedded TimescaleDB)
+  migrate                                  apply the pending db/migrations (DATABASE_URL or the embedded TimescaleDB);
+                                           prints {"applied","ms"} per migration
+  migrate status                           print {"applied":[…],"pending":[…]}
   project create --name <slug> [--display-name <text>] [--domain <host>]... [--origin <url>]... [--rate-limit <per-minute>]
                                            create a project; prints {"project","ingestKey","readToken"}
   project list                             list projects as JSON lines

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { lookupIngestKey, verifyReadToken, type Redis } from '@rum/shared';
 import { startEmbeddedTimescale } from '../src/embedded-db.ts';
+import { loadMigrations } from '../src/migrate.ts';
 import {
   connectTestRedis,
   uniqueName,
@@ -61,12 +62,32 @@ before(() => {
 });
 after(() => redis.quit());
 
-test('rum migrate applies the schema to the embedded database, twice without harm', async () => {
+test('rum migrate applies the migrations to the embedded database, one JSON line each, then nothing', async () => {
+  const migrations = loadMigrations().map((m) => m.name);
+  const before = await rum('migrate', 'status');
+  assert.equal(before.code, 0, before.stderr);
+  assert.deepEqual(JSON.parse(before.stdout), { applied: [], pending: migrations });
+
   const first = await rum('migrate');
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stderr, /schema applied/);
+  const lines = first.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { applied: string; ms: number });
+  assert.deepEqual(
+    lines.map((l) => l.applied),
+    migrations,
+  );
+  for (const l of lines) assert.ok(Number.isInteger(l.ms) && l.ms >= 0, JSON.stringify(l));
+
   const again = await rum('migrate');
   assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, '', 'nothing pending: nothing on stdout');
+
+  const status = await rum('migrate', 'status');
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(status.stdout.trim().split('\n').length, 1, 'one line');
+  assert.deepEqual(JSON.parse(status.stdout), { applied: migrations, pending: [] });
 });
 
 test('rum project create prints exactly one JSON object, stores the project and publishes its key', async () => {
@@ -127,6 +148,8 @@ test('bad arguments print the usage on stderr and exit with 2', async () => {
     ['project'],
     ['frobnicate'],
     ['migrate', 'extra'],
+    ['migrate', 'status', 'extra'],
+    ['migrate', '--status'],
   ]) {
     const run = await rum(...args);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);

@@ -1,8 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { binValue } from '@rum/shared';
 import { startTestDatabase, type TestDatabase } from '../src/test-support.ts';
-import { ROLLUP_VIEWS, migrate, refreshRollups } from '../src/migrate.ts';
+import {
+  ROLLUP_VIEWS,
+  loadMigrations,
+  migrate,
+  migrationStatus,
+  refreshRollups,
+} from '../src/migrate.ts';
+import { percentileCont, percentileFromBins } from './percentiles.ts';
 
 let db: TestDatabase;
 before(async () => {
@@ -13,9 +19,13 @@ after(() => db?.stop());
 const q = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
   (await db.pool.query<T>(sql, params)).rows;
 
-test('applying the schema twice is harmless', async () => {
-  await migrate(db.pool);
-  await migrate(db.pool);
+test('migrating an up-to-date database again applies nothing and adds no policy', async () => {
+  assert.deepEqual(await migrate(db.pool), []);
+  assert.deepEqual(await migrate(db.pool), []);
+  assert.deepEqual(await migrationStatus(db.pool), {
+    applied: loadMigrations().map((m) => m.name),
+    pending: [],
+  });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
   // A refresh policy per rollup, compression of both hypertables, retention of both and of every rollup.
   assert.equal(jobs.length, 4 + 2 + 6, 'no policy is added twice');
@@ -138,29 +148,6 @@ test('a re-inserted event is a no-op', async () => {
   );
   assert.equal(row!.n, 1);
 });
-
-/** percentile_cont's definition: linear interpolation between the two closest ranks. */
-function percentileCont(sorted: number[], p: number): number {
-  const rank = p * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
-}
-
-/** Percentile read from bin counts: the value of the bin holding the p-th sample. */
-function percentileFromBins(
-  bins: { bin: number; samples: number }[],
-  p: number,
-  name: 'LCP' | 'CLS',
-): number {
-  const total = bins.reduce((sum, b) => sum + b.samples, 0);
-  let seen = 0;
-  for (const b of bins) {
-    seen += b.samples;
-    if (seen >= p * total) return binValue(name, b.bin);
-  }
-  throw new Error('empty');
-}
 
 test('a percentile read from the rollups is within 2% of percentile_cont on the same data', async () => {
   // 20,000 log-normal LCP values and CLS scores over 10 days.

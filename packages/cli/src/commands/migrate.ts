@@ -1,14 +1,29 @@
 import type { Config } from '@rum/shared';
 import { createRedis } from '@rum/shared';
 import { withDatabase } from '../database.ts';
-import { migrate } from '../migrate.ts';
+import { migrate, migrationStatus } from '../migrate.ts';
 import { syncIngestKeys } from '../projects.ts';
+import { UsageError } from '../usage.ts';
 
-/** `rum migrate`: applies the schema, then republishes ingest keys to Redis when it is reachable. */
-export async function migrateCommand(config: Config): Promise<void> {
+/**
+ * `rum migrate`: applies the pending migrations (one JSON line per migration on stdout), then
+ * republishes ingest keys to Redis when it is reachable. `rum migrate status`: one JSON line
+ * `{"applied":[…],"pending":[…]}`.
+ */
+export async function migrateCommand(config: Config, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'status' && rest.length === 0) {
+    const status = await withDatabase(config, (pool) => migrationStatus(pool));
+    process.stdout.write(`${JSON.stringify(status)}\n`);
+    return;
+  }
+  if (sub !== undefined) throw new UsageError(`migrate takes no arguments but "status"`);
   await withDatabase(config, async (pool) => {
-    await migrate(pool);
-    console.error('schema applied');
+    const applied = await migrate(pool, {
+      onApplied: ({ name, ms }) =>
+        process.stdout.write(`${JSON.stringify({ applied: name, ms })}\n`),
+    });
+    if (applied.length === 0) console.error('schema up to date: no pending migration');
     const redis = createRedis(config.redisUrl, { lazyConnect: true });
     redis.on('error', () => {});
     try {
