@@ -72,12 +72,17 @@ const iife = (/** @type {string} */ input, /** @type {string} */ file) => ({
     withoutSoftNavs(),
     resolve({ extensions: ['.ts', '.js'] }),
     ts(),
-    // web-vitals marks its private members with a leading underscore for this mangling.
     terser({
       ecma: 2020,
-      compress: { passes: 3 },
+      // hoist_funs only moves function declarations to the top of their scope (where JS hoists
+      // them anyway); measured: rum.js 46 B smaller gzipped (4824 -> 4778 B), which paid for
+      // making strings storable (clipStrings.ts) and dropping stale items (splitBatch.ts).
+      compress: { passes: 3, hoist_funs: true },
+      // web-vitals marks its private members with a leading underscore for this mangling.
       mangle: { properties: { regex: /^_/ } },
-      format: { comments: false },
+      // "\ufffd" (clipStrings.ts) stays an escape: a page or server that does not decode the
+      // script as UTF-8 would otherwise turn the raw character into mojibake. Also 4 B smaller.
+      format: { comments: false, ascii_only: true },
     }),
   ],
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { BeaconError, BeaconEvent } from '@rum/shared/contract';
+import { LIMITS, type BeaconError, type BeaconEvent } from '@rum/shared/contract';
 import { hide, launchChromium, settle, waitFor } from './support/browser.ts';
 import { startCaptureServer, type Captured, type CaptureServer } from './support/captureServer.ts';
 
@@ -176,6 +176,26 @@ describe('errors', () => {
     assert.ok(boom.line! > 0 && boom.col! > 0);
     assert.match(nope.stack!, /reject/);
     assert.equal(allErrors().filter((e) => e.message.includes('boom')).length, 1, 'deduplicated');
+  });
+
+  it('sends text the database cannot store (U+0000, lone surrogates, a pair cut by the cap) as U+FFFD, in a beacon ingest accepts', async () => {
+    const page = await open('unstorable.html');
+    await page.waitForFunction(() => (window as unknown as { done?: boolean }).done);
+    await page.keyboard.press('Shift'); // web-vitals finalises LCP on the first trusted input
+    await settle(page);
+    await hide(page);
+    const error = await waitFor('the error', () =>
+      allErrors().find((e) => e.message.includes('bad')),
+    );
+    const lcp = await event('LCP');
+    // afterEach also checks that no beacon was refused.
+    assert.equal(
+      error.message,
+      'Uncaught Error: bad\uFFFD text \uFFFD at #news\uFFFD>p '.padEnd(LIMITS.message - 1, 'z') +
+        '\uFFFD',
+    );
+    assert.match(error.stack!, /^Error: bad\uFFFD text \uFFFD at #news\uFFFD>p z+\uD83D\uDE00\n/);
+    assert.equal(lcp.attribution?.element, '#news\uFFFD\uFFFD');
   });
 });
 

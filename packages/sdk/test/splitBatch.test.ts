@@ -4,12 +4,15 @@ import {
   BEACON_BYTES_LIMIT,
   LIMITS,
   MAX_ERRORS_PER_BEACON,
+  MAX_EVENT_AGE_MS,
+  MAX_EVENT_LEAD_MS,
   MAX_EVENTS_PER_BEACON,
   type BeaconError,
+  type BeaconEvent,
 } from '@rum/shared/contract';
 import { validateBeacon } from '@rum/shared';
 import { splitBatch } from '../src/lib/splitBatch.ts';
-import { MAX_BATCH_EVENTS } from '../src/lib/defaults.ts';
+import { MAX_BATCH_EVENTS, MAX_SEND_AGE_MS } from '../src/lib/defaults.ts';
 
 const base = { sid: 's1', url: 'https://example.com/p' };
 const bigError = (i: number): BeaconError => ({
@@ -18,13 +21,13 @@ const bigError = (i: number): BeaconError => ({
   source: 'https://example.com/app.js',
   line: 1,
   col: i,
-  ts: 1_700_000_000_000,
+  ts: Date.now(),
 });
 
 test('a small batch is one beacon with events and errors apart', () => {
   const bodies = splitBatch(base, [
-    { id: 'v6-1', name: 'LCP', value: 1200, ts: 1_700_000_000_000 },
-    { message: 'boom', ts: 1_700_000_000_000 },
+    { id: 'v6-1', name: 'LCP', value: 1200, ts: Date.now() },
+    { message: 'boom', ts: Date.now() },
   ]);
   assert.equal(bodies.length, 1);
   const beacon = JSON.parse(bodies[0]!);
@@ -62,4 +65,46 @@ test('an oversized batch is split into beacons under 60 KB that keep every item,
 
 test('a full queue never exceeds the per-beacon counts, so only bytes need checking', () => {
   assert.ok(MAX_BATCH_EVENTS <= MAX_ERRORS_PER_BEACON && MAX_BATCH_EVENTS <= MAX_EVENTS_PER_BEACON);
+});
+
+const cls = (id: string, ageMs: number): BeaconEvent => ({
+  id,
+  name: 'CLS',
+  value: 0.1,
+  ts: Date.now() - ageMs,
+});
+
+test('items too old for the ingest window are dropped, so they cannot get the rest refused', () => {
+  // A tab open for two days re-reports the CLS id first seen when it opened.
+  const items = [cls('v6-old', 2 * MAX_EVENT_AGE_MS), cls('v6-new', 1000)];
+  const raw = { ...base, events: items };
+  assert.match(validateBeacon(raw).error!, /"events\[0\]\.ts" is more than 24 hours before/);
+  const bodies = splitBatch(base, [...items, { message: 'old error', ts: items[0]!.ts }]);
+  assert.equal(bodies.length, 1);
+  const beacon = JSON.parse(bodies[0]!);
+  assert.deepEqual(
+    beacon.events.map((e: BeaconEvent) => e.id),
+    ['v6-new'],
+  );
+  assert.deepEqual(beacon.errors, []);
+  assert.equal(validateBeacon(beacon).error, undefined);
+});
+
+test('a batch of only stale items gives no beacon at all', () => {
+  assert.deepEqual(splitBatch(base, [cls('v6-old', MAX_EVENT_AGE_MS + 1)]), []);
+  assert.deepEqual(splitBatch(base, []), []);
+});
+
+test('the SDK stops MAX_EVENT_LEAD_MS early: what it sends passes a server clock that far ahead', () => {
+  const edge = cls('v6-edge', MAX_SEND_AGE_MS - 1000);
+  const inMargin = cls('v6-margin', MAX_SEND_AGE_MS + 1000); // a server in step would still take it
+  assert.equal(validateBeacon({ ...base, events: [inMargin] }).error, undefined);
+  const [body, ...more] = splitBatch(base, [edge, inMargin]);
+  assert.equal(more.length, 0);
+  const beacon = JSON.parse(body!);
+  assert.deepEqual(
+    beacon.events.map((e: BeaconEvent) => e.id),
+    ['v6-edge'],
+  );
+  assert.equal(validateBeacon(beacon, Date.now() + MAX_EVENT_LEAD_MS).error, undefined);
 });

@@ -1,4 +1,4 @@
-import { LIMITS } from '@rum/shared/contract';
+import { LIMITS, isStorableText } from '@rum/shared/contract';
 
 /** Character caps by field name; any other string (attribution values) gets 512. */
 const CAPS: Record<string, number> = {
@@ -10,12 +10,22 @@ const CAPS: Record<string, number> = {
 };
 
 /**
- * `JSON.stringify` replacer cutting every string to the contract's cap: the ingest API
- * rejects (not truncates) longer ones, and `beforeSend` may have added any text. An empty
- * message would also be rejected, so it becomes "Error".
+ * `JSON.stringify` replacer making every string one the ingest API accepts, which refuses
+ * the whole beacon otherwise (`isStorableText` and `LIMITS` in the contract):
+ * - cut to the contract's cap (longer strings are rejected, not truncated); an empty
+ *   message would also be rejected, so it becomes "Error";
+ * - then U+0000 and unpaired UTF-16 surrogates (page text, or the cut itself landing
+ *   inside a pair) become U+FFFD, one code unit for one, so the cap still holds. With the
+ *   `u` flag the class matches only unpaired surrogates;
+ * - a property whose key is not storable (only `beforeSend` can add one) is dropped: a
+ *   replacer cannot rename keys.
  */
 export function clipStrings(key: string, value: unknown): unknown {
-  return typeof value == 'string'
-    ? value.slice(0, CAPS[key] || LIMITS.attributionValue) || (key == 'message' ? 'Error' : '')
-    : value;
+  return !isStorableText(key)
+    ? undefined
+    : typeof value == 'string'
+      ? value
+          .slice(0, CAPS[key] || LIMITS.attributionValue)
+          .replace(/[\0\uD800-\uDFFF]/gu, '\uFFFD') || (key == 'message' ? 'Error' : '')
+      : value;
 }

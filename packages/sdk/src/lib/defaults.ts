@@ -1,3 +1,5 @@
+import { MAX_EVENT_AGE_MS, MAX_EVENT_LEAD_MS } from '@rum/shared/contract';
+
 /**
  * Defaults, each with its unit. Wire limits (`BEACON_BYTES_LIMIT`, `LIMITS`,
  * `MAX_EVENTS_PER_BEACON`) come from the shared contract so the SDK and the ingest API
@@ -27,3 +29,13 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 
 /** sessionStorage key holding `<session id>.<1 sampled in | 0 sampled out>`. */
 export const SESSION_STORAGE_KEY = 'rum_sid';
+
+/**
+ * Oldest `ts` (milliseconds before now, by the page's clock) an item may have when it is
+ * sent. The ingest API refuses the WHOLE beacon when one `ts` is more than
+ * `MAX_EVENT_AGE_MS` behind its own clock, and a tab left open for days re-reports CLS and
+ * INP with the `ts` of their first report. The page clock may be up to `MAX_EVENT_LEAD_MS`
+ * behind the server's (the skew ingest tolerates the other way), and a retry leaves up to
+ * minutes later, so the SDK stops that much earlier.
+ */
+export const MAX_SEND_AGE_MS = MAX_EVENT_AGE_MS - MAX_EVENT_LEAD_MS;

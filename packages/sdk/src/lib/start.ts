@@ -36,13 +36,12 @@ export function start(options: Options, reporters: Reporter[], attribute?: Attri
   const flush = (unload?: boolean) => {
     // A pending timer may still fire: it then flushes newer items a little early, harmless.
     timer = 0;
-    if (queue.length) {
-      for (const body of splitBatch(
-        { sid, url, device, connection: detectConnection() },
-        queue.splice(0),
-      )) {
-        void transport(endpoint, body, unload);
-      }
+    // An empty queue (or one holding only stale items) gives no body.
+    for (const body of splitBatch(
+      { sid, url, device, connection: detectConnection() },
+      queue.splice(0),
+    )) {
+      void transport(endpoint, body, unload);
     }
   };
 
