@@ -22,7 +22,7 @@ import Fastify from 'fastify';
 import {
   BULL_PREFIX,
   createRedis,
-  ingestKeyRedisKey,
+  unpublishIngestKey,
   loadConfig,
   publishIngestKey,
   type Beacon,
@@ -163,6 +163,7 @@ await publishIngestKey(redis, ingestKey, {
   allowedOrigins: [ORIGIN],
   // High enough never to answer 429 here: the limit is still counted in Redis on every request.
   rateLimitPerMinute: 1_000_000_000,
+  expiresAt: null,
 });
 
 /** The bare baseline: Fastify's own JSON parsing and a 202, nothing else. */
@@ -269,6 +270,7 @@ try {
     }
   }
 } finally {
-  await redis.del(ingestKeyRedisKey(ingestKey), `${RATE_LIMIT_NAMESPACE}${projectId}`);
+  await unpublishIngestKey(redis, ingestKey);
+  await redis.del(`${RATE_LIMIT_NAMESPACE}${projectId}`);
   await redis.quit();
 }

@@ -121,8 +121,8 @@ async function main(): Promise<void> {
   try {
     await migrate(pool);
     const { rows } = await pool.query<{ id: number }>(
-      `INSERT INTO projects (slug, name, ingest_key) VALUES ($1, $1, $2) RETURNING id`,
-      [slug, `pk_${randomBytes(16).toString('hex')}`],
+      `INSERT INTO projects (slug, name) VALUES ($1, $1) RETURNING id`,
+      [slug],
     );
     projectId = rows[0]!.id;
     const { rows: site } = await pool.query<{ id: number }>(

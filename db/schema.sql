@@ -10,7 +10,6 @@ CREATE TABLE IF NOT EXISTS projects (
   id                    serial PRIMARY KEY,
   slug                  text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
   name                  text NOT NULL,
-  ingest_key            text NOT NULL UNIQUE,
   -- Origins allowed to send beacons; empty means any.
   allowed_origins       text[] NOT NULL DEFAULT '{}',
   -- Domains the project owns; informational, shown by `rum project list`.
@@ -18,6 +17,33 @@ CREATE TABLE IF NOT EXISTS projects (
   rate_limit_per_minute integer NOT NULL DEFAULT 10000 CHECK (rate_limit_per_minute > 0),
   created_at            timestamptz NOT NULL DEFAULT now()
 );
+
+-- Ingest keys, several per project while a rotated key's grace period runs
+-- (`rum project rotate-key`). The source of truth; Redis holds the copy ingest-api reads.
+CREATE TABLE IF NOT EXISTS ingest_keys (
+  key        text PRIMARY KEY,
+  project_id integer NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  -- When a rotated key stops being accepted; NULL: the current key.
+  expires_at timestamptz
+);
+
+CREATE INDEX IF NOT EXISTS ingest_keys_project_idx ON ingest_keys (project_id);
+
+-- Read tokens (JWTs scoped to one project): their registry, so they can be listed and revoked
+-- (`rum token create|list|revoke`). The token itself is not stored. Revoked ids are copied to
+-- Redis for the query API and the websocket service.
+CREATE TABLE IF NOT EXISTS read_tokens (
+  id         text PRIMARY KEY,
+  project_id integer NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  name       text NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  revoked_at timestamptz,
+  CHECK (expires_at > created_at)
+);
+
+CREATE INDEX IF NOT EXISTS read_tokens_project_idx ON read_tokens (project_id, created_at DESC);
 
 -- Websites and pages are created by the workers on first sight (upsert).
 CREATE TABLE IF NOT EXISTS websites (
@@ -105,6 +131,28 @@ CREATE INDEX IF NOT EXISTS js_errors_page_time_idx ON js_errors (page_id, time D
 CREATE INDEX IF NOT EXISTS js_errors_session_idx ON js_errors (session_id);
 CREATE INDEX IF NOT EXISTS js_errors_dimensions_idx ON js_errors (device_type, browser, country);
 CREATE INDEX IF NOT EXISTS js_errors_project_fingerprint_time_idx ON js_errors (project_id, fingerprint, time DESC);
+
+-- Dead letters: beacons the workers could never store (they fail the wire contract, or the
+-- database refuses them for a reason no retry fixes), kept with their reason, so one bad beacon
+-- never takes the rest of its job with it. Written in the job's own transaction; a retried job
+-- adds nothing ((job, beacon_index) is unique). `rum dead-letter list|purge`.
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id           bigserial PRIMARY KEY,
+  time         timestamptz NOT NULL DEFAULT now(),
+  -- Queue, Bull job id and the job's creation time (ms).
+  job          text NOT NULL,
+  -- Position of the beacon in its job; -1 when the whole job could not be read.
+  beacon_index integer NOT NULL,
+  -- The project the beacon claims (not a foreign key: a forged job may name any).
+  project_id   integer,
+  project      text,
+  reason       text NOT NULL,
+  -- What was received, as JSON text (U+0000 and lone surrogates stay escaped).
+  payload      text NOT NULL,
+  CONSTRAINT dead_letters_job_beacon UNIQUE (job, beacon_index)
+);
+
+CREATE INDEX IF NOT EXISTS dead_letters_project_time_idx ON dead_letters (project, time DESC);
 
 -- Rollups: per hour (and per day, on top of the hourly one) and per dimension set, the count
 -- of events in each histogram bin and rating. A percentile over a long range sums bin counts

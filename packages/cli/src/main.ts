@@ -5,6 +5,8 @@ import { projectCommand } from './commands/project.ts';
 import { dbCommand } from './commands/db.ts';
 import { startCommand } from './commands/start.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { tokenCommand } from './commands/token.ts';
+import { deadLetterCommand } from './commands/dead-letter.ts';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -15,6 +17,10 @@ async function run(): Promise<void> {
       return migrateCommand(config, args);
     case 'project':
       return projectCommand(config, args);
+    case 'token':
+      return tokenCommand(config, args);
+    case 'dead-letter':
+      return deadLetterCommand(config, args);
     case 'db':
       return dbCommand(config);
     case 'start':

@@ -6,9 +6,17 @@ Commands:
   migrate                                  apply the pending db/migrations (DATABASE_URL or the embedded TimescaleDB);
                                            prints {"applied","ms"} per migration
   migrate status                           print {"applied":[…],"pending":[…]}
-  project create --name <slug> [--display-name <text>] [--domain <host>]... [--origin <url>]... [--rate-limit <per-minute>]
+  project create --name <slug> [--display-name <text>] [--domain <host>]... [--origin <url>]... [--rate-limit <per-minute>] [--ttl 90d]
                                            create a project; prints {"project","ingestKey","readToken"}
   project list                             list projects as JSON lines
+  project rotate-key <slug> [--grace 24h]  new ingest key; the old one works until the grace ends
+                                           prints {"project","ingestKey","previousKeysExpireAt"}
+  token create --project <slug> [--ttl 90d] [--name <text>]
+                                           new read token; prints {"id","token","project","expiresAt"}
+  token list --project <slug>              the project's read tokens as JSON lines (never the tokens)
+  token revoke <id>                        the token stops working everywhere within seconds
+  dead-letter list [--project <slug>]      beacons the workers could not store, as JSON lines
+  dead-letter purge [--project <slug>]     remove them; prints {"purged":n}
   db                                       serve the embedded TimescaleDB until Ctrl-C
   start                                    run the whole product (database, services, dashboard, demo)
   simulate [--events <n> | --minutes <m>]  send synthetic traffic to the ingest API

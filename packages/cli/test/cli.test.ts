@@ -109,15 +109,18 @@ test('rum project create prints exactly one JSON object, stores the project and 
   assert.deepEqual(Object.keys(created).sort(), ['ingestKey', 'project', 'readToken']);
   assert.equal(created.project, slug);
   assert.match(created.ingestKey!, /^pk_[0-9a-f]{32}$/);
-  assert.deepEqual(verifyReadToken(created.readToken!, TEST_JWT_SECRET), {
-    project: slug,
-    scope: 'read',
-  });
+  const claims = verifyReadToken(created.readToken!, TEST_JWT_SECRET);
+  assert.equal(claims.project, slug);
+  assert.equal(claims.scope, 'read');
+  // The default lifetime: 90 days.
+  assert.ok(Math.abs(claims.expiresAt - Date.now() - 90 * 86_400_000) < 120_000);
 
   const published = await lookupIngestKey(redis, created.ingestKey!);
-  assert.equal(published?.slug, slug);
-  assert.deepEqual(published?.allowedOrigins, ['https://shop.example.com']);
-  assert.equal(published?.rateLimitPerMinute, 10_000);
+  assert.ok(published && published !== 'unpublished');
+  assert.equal(published.slug, slug);
+  assert.deepEqual(published.allowedOrigins, ['https://shop.example.com']);
+  assert.equal(published.rateLimitPerMinute, 10_000);
+  assert.equal(published.expiresAt, null);
 
   const list = await rum('project', 'list');
   const listed = list.stdout

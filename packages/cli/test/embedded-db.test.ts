@@ -138,7 +138,7 @@ test("concurrent parameterised upserts and transactions (the workers' pattern) n
   const db = await startTestDatabase();
   const clients = await Promise.all(Array.from({ length: 6 }, () => connect(db.url)));
   try {
-    await db.pool.query(`INSERT INTO projects (slug, name, ingest_key) VALUES ('p', 'p', 'pk_p')`);
+    await db.pool.query(`INSERT INTO projects (slug, name) VALUES ('p', 'p')`);
     const wrong: string[] = [];
     await Promise.all(
       clients.map(async (client, i) => {
@@ -179,9 +179,7 @@ test("a transaction's uncommitted rows are invisible to another connection, and 
   const [writer, reader] = await Promise.all([connect(db.url), connect(db.url)]);
   try {
     await writer.query('BEGIN');
-    await writer.query(
-      `INSERT INTO projects (slug, name, ingest_key) VALUES ('tx', 'tx', 'pk_tx')`,
-    );
+    await writer.query(`INSERT INTO projects (slug, name) VALUES ('tx', 'tx')`);
     // The engine has one backend: the reader's query waits for the writer's transaction to end.
     const seenDuring = reader.query(`SELECT count(*)::int AS n FROM projects WHERE slug = 'tx'`);
     const { rows: own } = await writer.query(
@@ -196,9 +194,7 @@ test("a transaction's uncommitted rows are invisible to another connection, and 
     assert.equal(after[0].n, 0, 'nothing left after the rollback');
 
     await writer.query('BEGIN');
-    await writer.query(
-      `INSERT INTO projects (slug, name, ingest_key) VALUES ('tx2', 'tx2', 'pk_tx2')`,
-    );
+    await writer.query(`INSERT INTO projects (slug, name) VALUES ('tx2', 'tx2')`);
     await writer.query('COMMIT');
     const { rows: committed } = await reader.query(
       `SELECT count(*)::int AS n FROM projects WHERE slug = 'tx2'`,
@@ -215,9 +211,7 @@ test('a client that disconnects mid-transaction does not leave the engine stuck 
   const db = await startTestDatabase();
   const quitter = await connect(db.url);
   await quitter.query('BEGIN');
-  await quitter.query(
-    `INSERT INTO projects (slug, name, ingest_key) VALUES ('gone', 'gone', 'pk_gone')`,
-  );
+  await quitter.query(`INSERT INTO projects (slug, name) VALUES ('gone', 'gone')`);
   await quitter.end();
   const other = await connect(db.url);
   try {
@@ -238,9 +232,7 @@ test('a connection idle inside a transaction while others wait is closed and rol
   stalled.on('error', (err) => stalledErrors.push(err));
   try {
     await stalled.query('BEGIN');
-    await stalled.query(
-      `INSERT INTO projects (slug, name, ingest_key) VALUES ('stalled', 's', 'pk_stalled')`,
-    );
+    await stalled.query(`INSERT INTO projects (slug, name) VALUES ('stalled', 's')`);
     // `stalled` now sends nothing more; `other` waits behind its transaction until the watchdog acts.
     const { rows } = await other.query(
       `SELECT count(*)::int AS n FROM projects WHERE slug = 'stalled'`,
@@ -262,9 +254,7 @@ test('data survives a restart on the same data folder, and the server is adverti
   const dataDir = mkdtempSync(join(tmpdir(), 'rum-embedded-'));
   const first = await startTestDatabase({ dataDir, advertise: true });
   assert.equal(readEmbeddedState(dataDir)?.url, first.url);
-  await first.pool.query(
-    `INSERT INTO projects (slug, name, ingest_key) VALUES ('kept', 'Kept', 'pk_kept')`,
-  );
+  await first.pool.query(`INSERT INTO projects (slug, name) VALUES ('kept', 'Kept')`);
   await first.pool.query(
     `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating, device_type, browser, os, country)
      VALUES (now(), 1, 1, 1, 's', 'm', 'INP', 180, 'good', 'desktop', 'Firefox', 'Linux', 'FR')`,

@@ -1,16 +1,52 @@
-import Joi from 'joi';
+import BaseJoi from 'joi';
 import {
   LIMITS,
   MAX_ERRORS_PER_BEACON,
   MAX_EVENTS_PER_BEACON,
+  MAX_EVENT_AGE_MS,
+  MAX_EVENT_LEAD_MS,
   NAVIGATION_TYPES,
   DEVICE_TYPES,
+  isStorableText,
   type Beacon,
 } from './beacon.ts';
 import { MAX_METRIC_VALUE, METRIC_NAMES, RATINGS } from './metrics.ts';
 
-/** Epoch ms between 2020 and 2100: anything else is a broken clock or a forged beacon. */
-const timestamp = Joi.number().integer().min(1_577_836_800_000).max(4_102_444_800_000).required();
+/**
+ * Joi whose every string, at any depth (object keys included), must be storable exactly
+ * ({@link isStorableText}): one rule for the whole contract, so no field can be forgotten.
+ */
+const Joi: BaseJoi.Root = BaseJoi.extend((joi: BaseJoi.Root) => ({
+  type: 'string',
+  base: joi.string(),
+  messages: {
+    'string.storable':
+      '{{#label}} contains U+0000 or an unpaired UTF-16 surrogate, which cannot be stored as sent',
+  },
+  validate(value: unknown, helpers: BaseJoi.CustomHelpers) {
+    if (typeof value === 'string' && !isStorableText(value)) {
+      return { value, errors: helpers.error('string.storable') };
+    }
+    return { value };
+  },
+}));
+
+const HOURS = MAX_EVENT_AGE_MS / 3_600_000;
+const MINUTES = MAX_EVENT_LEAD_MS / 60_000;
+
+/**
+ * Epoch ms within the window around the time ingest received the beacon (`$receivedAt` in
+ * the validation context), see {@link MAX_EVENT_AGE_MS}.
+ */
+const timestamp = Joi.number()
+  .integer()
+  .min(Joi.ref('$earliestTs'))
+  .max(Joi.ref('$latestTs'))
+  .required()
+  .messages({
+    'number.min': `{{#label}} is more than ${HOURS} hours before the beacon was received (accepted: ${HOURS} hours back to ${MINUTES} minutes ahead of the server clock)`,
+    'number.max': `{{#label}} is more than ${MINUTES} minutes ahead of the server clock (accepted: ${HOURS} hours back to ${MINUTES} minutes ahead)`,
+  });
 const shortString = Joi.string().max(LIMITS.short);
 
 const largestValue = Math.max(...Object.values(MAX_METRIC_VALUE));
@@ -53,7 +89,8 @@ const error = Joi.object({
 
 /**
  * The beacon schema. Unknown keys are rejected (a clear 400 beats silently dropping data a
- * newer SDK meant to send); strings over their cap are rejected, not truncated.
+ * newer SDK meant to send); strings over their cap are rejected, not truncated. Validate it
+ * with {@link beaconContext} (or through {@link validateBeacon}).
  */
 export const beaconSchema = Joi.object<Beacon>({
   sid: Joi.string().min(1).max(LIMITS.sessionId).required(),
@@ -79,12 +116,22 @@ export const beaconSchema = Joi.object<Beacon>({
   }),
 }).options({ abortEarly: true, convert: false });
 
+/** The validation context of a beacon received at `receivedAt` (epoch ms): its time window. */
+export function beaconContext(receivedAt: number): { earliestTs: number; latestTs: number } {
+  return { earliestTs: receivedAt - MAX_EVENT_AGE_MS, latestTs: receivedAt + MAX_EVENT_LEAD_MS };
+}
+
 export type BeaconValidation =
   { value: Beacon; error?: undefined } | { value?: undefined; error: string };
 
-/** Validates a parsed body; the error message names the offending field. */
-export function validateBeacon(body: unknown): BeaconValidation {
-  const result = beaconSchema.validate(body);
+/**
+ * Validates a parsed body received at `receivedAt` (default now); the error message names the
+ * offending field.
+ */
+export function validateBeacon(body: unknown, receivedAt: number = Date.now()): BeaconValidation {
+  const result = beaconSchema.validate(body, { context: beaconContext(receivedAt) });
   if (result.error) return { error: result.error.message };
   return { value: result.value };
 }
+
+export { Joi as StorableJoi };

@@ -25,6 +25,27 @@ export const LIMITS = {
   short: 64,
 } as const;
 
+/**
+ * How far an event's `ts` may lie from the time ingest received its beacon. Behind: a day,
+ * which covers a tab kept open overnight and the SDK's retries, and stays well inside the
+ * rollups' refresh window (3 days, db/schema.sql), so a late event always reaches them even
+ * when the queue is hours behind. Ahead: 5 minutes of visitor clock skew. Outside the window
+ * the beacon is refused (400 naming the field): a visitor's clock must not decide which
+ * hypertable chunk a row creates, nor plant rows in windows no one has reached yet.
+ */
+export const MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
+export const MAX_EVENT_LEAD_MS = 5 * 60 * 1000;
+
+/**
+ * True when PostgreSQL can store `text` exactly as sent: `text` and `jsonb` refuse U+0000,
+ * and an unpaired UTF-16 surrogate has no UTF-8 encoding (it would be stored as U+FFFD, so
+ * what is read back differs from what was sent). With the `u` flag the class matches only
+ * unpaired surrogates; a pair is one code point.
+ */
+export function isStorableText(text: string): boolean {
+  return !/[\0\uD800-\uDFFF]/u.test(text);
+}
+
 export const NAVIGATION_TYPES = [
   'navigate',
   'reload',

@@ -8,3 +8,6 @@ export * from './tokens.ts';
 export * from './redis.ts';
 export * from './project-keys.ts';
 export * from './db.ts';
+export * from './ingest-key-sync.ts';
+export * from './revoked-tokens.ts';
+export * from './redis-copies.ts';

@@ -6,10 +6,14 @@ export const COLLECT_QUEUE = 'rum-collect';
 /** Redis key prefix under which Bull keeps its queues. */
 export const BULL_PREFIX = 'rum:bull';
 
-/** Redis key holding a project's ingest record, keyed by ingest key (written by `rum project create`). */
-export function ingestKeyRedisKey(ingestKey: string): string {
-  return `rum:ingest-key:${ingestKey}`;
-}
+/** Redis hash of every ingest key: field = key, value = the project's `IngestProject` JSON. */
+export const INGEST_KEYS_HASH = 'rum:ingest-keys';
+
+/**
+ * Marker field of a Redis hash that copies database state ({@link INGEST_KEYS_HASH}, the
+ * revoked tokens), set once the copy is whole; no key or token id starts with `~`.
+ */
+export const PUBLISHED_FIELD = '~published';
 
 /** socket.io room of one project; the websocket service lets a client join only its token's. */
 export function projectRoom(project: string): string {

@@ -4,11 +4,14 @@ import {
   validateBeacon,
   MAX_EVENTS_PER_BEACON,
   MAX_ERRORS_PER_BEACON,
+  MAX_EVENT_AGE_MS,
+  MAX_EVENT_LEAD_MS,
   LIMITS,
   type Beacon,
 } from '../src/index.ts';
 
-const TS = Date.UTC(2026, 10, 23, 12);
+/** A minute ago: inside the window around the time the beacon is received (now). */
+const TS = Date.now() - 60_000;
 
 function beacon(overrides: Partial<Beacon> = {}): Beacon {
   return {
@@ -94,11 +97,75 @@ test('wrong types are refused, with no coercion of strings to numbers', () => {
   assert.match(errorOf([]), /must be of type object/);
 });
 
-test('timestamps outside 2020..2100 and non-integers are refused', () => {
-  assert.match(errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: 0 }] })), /ts/);
+test('timestamps outside the window around the receive time, and non-integers, are refused', () => {
+  const receivedAt = Date.UTC(2026, 5, 1, 12);
+  const at = (ts: number) => beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts }] });
+  const check = (ts: number) => validateBeacon(at(ts), receivedAt).error;
+  // The edges are inside.
+  assert.equal(check(receivedAt - MAX_EVENT_AGE_MS), undefined);
+  assert.equal(check(receivedAt + MAX_EVENT_LEAD_MS), undefined);
   assert.match(
-    errorOf(beacon({ events: [{ id: 'a', name: 'LCP', value: 1, ts: TS + 0.5 }] })),
-    /ts/,
+    check(receivedAt - MAX_EVENT_AGE_MS - 1)!,
+    /"events\[0\]\.ts" is more than 24 hours before/,
+  );
+  assert.match(
+    check(receivedAt + MAX_EVENT_LEAD_MS + 1)!,
+    /"events\[0\]\.ts" is more than 5 minutes ahead/,
+  );
+  assert.match(check(receivedAt - 365 * 86_400_000)!, /ts/);
+  assert.match(check(receivedAt + 365 * 86_400_000)!, /ts/);
+  assert.match(check(0)!, /ts/);
+  assert.match(errorOf(at(TS + 0.5)), /ts/);
+  // Errors carry a time too: the same window.
+  assert.match(
+    validateBeacon(
+      beacon({ events: [], errors: [{ message: 'm', ts: receivedAt + 3_600_000 }] }),
+      receivedAt,
+    ).error!,
+    /"errors\[0\]\.ts" is more than 5 minutes ahead/,
+  );
+});
+
+test('a string the database cannot store exactly is refused at any depth, naming the field', () => {
+  const bad = ['a\u0000b', 'a\ud800b', 'x\udfff', '\ud83d'];
+  for (const text of bad) {
+    assert.match(errorOf(beacon({ sid: text })), /"sid" contains U\+0000 or an unpaired/);
+    assert.match(errorOf(beacon({ url: `https://a.example/${text}` })), /url/);
+    assert.match(
+      errorOf(beacon({ events: [{ id: text, name: 'LCP', value: 1, ts: TS }] })),
+      /events\[0\]\.id/,
+    );
+    assert.match(
+      errorOf(
+        beacon({
+          events: [{ id: 'a', name: 'LCP', value: 1, ts: TS, attribution: { element: text } }],
+        }),
+      ),
+      /attribution\.element/,
+    );
+    assert.match(
+      errorOf(
+        beacon({
+          events: [{ id: 'a', name: 'LCP', value: 1, ts: TS, attribution: { [text]: 'x' } }],
+        }),
+      ),
+      /attribution/,
+    );
+    assert.match(errorOf(beacon({ errors: [{ message: text, ts: TS }] })), /errors\[0\]\.message/);
+    assert.match(
+      errorOf(beacon({ errors: [{ message: 'm', stack: text, ts: TS }] })),
+      /errors\[0\]\.stack/,
+    );
+    assert.match(errorOf(beacon({ device: { os: text } })), /device\.os/);
+    assert.match(
+      errorOf(beacon({ connection: { effectiveType: text } })),
+      /connection\.effectiveType/,
+    );
+  }
+  // A surrogate pair is one character (an emoji), and fine.
+  assert.equal(
+    validateBeacon(beacon({ sid: 'emoji-😀', errors: [{ message: '💥 é ß', ts: TS }] })).error,
+    undefined,
   );
 });
 

@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   badBeacon: 'RUM_ERR_BAD_BEACON',
   missingKey: 'RUM_ERR_MISSING_KEY',
   unknownKey: 'RUM_ERR_UNKNOWN_KEY',
+  expiredKey: 'RUM_ERR_EXPIRED_KEY',
   originNotAllowed: 'RUM_ERR_ORIGIN_NOT_ALLOWED',
   notFound: 'RUM_ERR_NOT_FOUND',
   bodyTooLarge: 'RUM_ERR_BODY_TOO_LARGE',
@@ -20,15 +21,21 @@ export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 /** An error whose status and code go to the client as they are. */
 export class IngestError extends Error {
   override name = 'IngestError';
+  /** Sent as `Retry-After` (seconds). */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
+
+/** How long a 503 asks the client to wait before retrying. */
+const UNAVAILABLE_RETRY_AFTER_S = 2;
 
 /** Redis or the queue could not do its part in time: 503, never a 202. */
 export function unavailable(cause: unknown): IngestError {
@@ -36,7 +43,7 @@ export function unavailable(cause: unknown): IngestError {
     503,
     ERROR_CODES.unavailable,
     'the beacon could not be queued; try again later',
-    { cause },
+    { cause, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_S },
   );
 }
 
@@ -93,6 +100,9 @@ export function errorHandler(
   reply: FastifyReply,
 ): void {
   const body = toResponse(err);
+  if (err instanceof IngestError && err.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(err.retryAfterSeconds));
+  }
   if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
   else request.log.debug({ code: body.code, message: body.message }, 'request rejected');
   void reply.code(body.statusCode).send(body);

@@ -5,9 +5,10 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import {
   BULL_PREFIX,
   createRedis,
-  ingestKeyRedisKey,
   loadConfig,
+  publishAllIngestKeys,
   publishIngestKey,
+  unpublishIngestKey,
   type Beacon,
   type CollectJob,
   type IngestProject,
@@ -64,8 +65,12 @@ export interface Harness {
   queueName: string;
   /** A Bull handle on the app's queue, to read back what was queued. */
   queue: Bull.Queue<CollectJob>;
-  createProject(input?: { origins?: string[]; rateLimitPerMinute?: number }): Promise<TestProject>;
-  /** Re-publishes every project created so far (after a private Redis lost its data). */
+  createProject(input?: {
+    origins?: string[];
+    rateLimitPerMinute?: number;
+    expiresAt?: number | null;
+  }): Promise<TestProject>;
+  /** Re-publishes every project created so far, as the workers do after Redis lost its data. */
   republish(): Promise<void>;
   collect(
     key: string | null,
@@ -98,6 +103,8 @@ export async function startHarness(options: Partial<AppOptions> = {}): Promise<H
   redis.on('error', () => {});
   const queue = new Bull<CollectJob>(queueName, { prefix: BULL_PREFIX, redis: redisUrl });
   queue.on('error', () => {});
+  // The key set counts as whole, as once the workers have published it: unknown keys are 401s.
+  await publishAllIngestKeys(redis, new Map());
   const projects: TestProject[] = [];
 
   return {
@@ -112,6 +119,7 @@ export async function startHarness(options: Partial<AppOptions> = {}): Promise<H
         slug: uniqueName('p'),
         allowedOrigins: input.origins ?? [],
         rateLimitPerMinute: input.rateLimitPerMinute ?? 10_000,
+        expiresAt: input.expiresAt ?? null,
       };
       const created = { key: `pk_${uniqueName('test')}`, project };
       await publishIngestKey(redis, created.key, project);
@@ -119,7 +127,7 @@ export async function startHarness(options: Partial<AppOptions> = {}): Promise<H
       return created;
     },
     async republish() {
-      for (const p of projects) await publishIngestKey(redis, p.key, p.project);
+      await publishAllIngestKeys(redis, new Map(projects.map((p) => [p.key, p.project])));
     },
     collect(key, body, opts = {}) {
       let payload: string | Buffer = opts.raw ?? JSON.stringify(body);
@@ -146,9 +154,8 @@ export async function startHarness(options: Partial<AppOptions> = {}): Promise<H
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
       for (const p of projects) {
-        await redis
-          .del(ingestKeyRedisKey(p.key), RATE_LIMIT_NAMESPACE + String(p.project.id))
-          .catch(() => {});
+        await unpublishIngestKey(redis, p.key).catch(() => {});
+        await redis.del(RATE_LIMIT_NAMESPACE + String(p.project.id)).catch(() => {});
       }
       await redis.quit().catch(() => redis.disconnect());
     },

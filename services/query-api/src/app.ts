@@ -17,6 +17,7 @@ import errorsPlugin from './plugins/errors.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import type { RateLimitPluginOptions } from './plugins/rate-limit.ts';
 import redisPlugin from './plugins/redis.ts';
+import revokedTokensPlugin from './plugins/revoked-tokens.ts';
 import health from './routes/health.ts';
 import projectRoutes from './routes/projects/index.ts';
 
@@ -71,6 +72,7 @@ export const queryApi: FastifyPluginAsync<QueryApiOptions> = async (app, opts) =
     redisUrl: opts.redisUrl,
     ...(opts.redisConnectWaitMs !== undefined ? { connectWaitMs: opts.redisConnectWaitMs } : {}),
   });
+  await app.register(revokedTokensPlugin);
   await app.register(metricsPlugin);
   await app.register(cachePlugin);
   await app.register(health);

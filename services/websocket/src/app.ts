@@ -7,6 +7,8 @@ import {
   createRedis,
   projectRoom,
   redisUnreachableMessage,
+  RevokedTokens,
+  REVOKED_TOKENS_POLL_MS,
   SOCKET_IO_REDIS_KEY,
   type ClientToServerEvents,
   type Logger,
@@ -81,8 +83,35 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
     log.warn({ err }, 'socket.io redis adapter error'),
   );
 
+  // A revoked or expired token loses its live feed: at once on the revocation's announcement,
+  // and at the latest on the next sweep (a missed announcement, an expiry).
+  const revoked = new RevokedTokens(redis.pub);
+  const disconnectUnauthorized = (why: (data: LiveSocketData) => boolean) => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (!why(socket.data)) continue;
+      log.info(
+        { project: socket.data.project, token: socket.data.tokenId },
+        'token no longer valid: live client disconnected',
+      );
+      socket.disconnect(true);
+    }
+  };
+  revoked.onRevoked((ids) => {
+    const set = new Set(ids);
+    disconnectUnauthorized((data) => set.has(data.tokenId));
+  });
+  revoked.start();
+  const sweep = setInterval(
+    () =>
+      disconnectUnauthorized((data) => revoked.has(data.tokenId) || data.expiresAt <= Date.now()),
+    REVOKED_TOKENS_POLL_MS,
+  );
+  sweep.unref();
+
   io.use((socket, next) => {
-    const result = checkHandshake(socket.handshake.auth, options.jwtSecret);
+    const result = checkHandshake(socket.handshake.auth, options.jwtSecret, (id) =>
+      revoked.has(id),
+    );
     if (!result.ok) {
       metrics.refusedHandshakes.inc();
       log.info(
@@ -112,6 +141,8 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      clearInterval(sweep);
+      revoked.close();
       const httpClosed = server.listening ? once(server, 'close') : Promise.resolve();
       await io.close(); // disconnects clients, closes the adapter, then calls server.close()
       server.closeAllConnections();

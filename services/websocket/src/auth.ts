@@ -4,9 +4,12 @@ import { InvalidTokenError, verifyReadToken } from '@rum/shared';
 /** Stable code carried by every refused handshake, in `connect_error`'s `data.code`. */
 export const UNAUTHORIZED_CODE = 'RUM_ERR_UNAUTHORIZED';
 
-/** What the handshake leaves on `socket.data`: the one project this socket may hear about. */
+/** What the handshake leaves on `socket.data`: the one project this socket may hear about, and its token. */
 export interface LiveSocketData {
   project: string;
+  tokenId: string;
+  /** Epoch ms at which the token expires: the socket is disconnected then. */
+  expiresAt: number;
 }
 
 /** The error a client receives as `connect_error`: `message` for people, `data.code` for code. */
@@ -28,6 +31,7 @@ function unauthorized(reason: string): UnauthorizedError {
 export function checkHandshake(
   handshakeAuth: Socket['handshake']['auth'],
   jwtSecret: string,
+  isRevoked: (tokenId: string) => boolean,
 ): { ok: true; data: LiveSocketData } | { ok: false; error: UnauthorizedError } {
   const token: unknown = handshakeAuth?.token;
   if (typeof token !== 'string' || token === '') {
@@ -38,7 +42,13 @@ export function checkHandshake(
   }
   try {
     const claims = verifyReadToken(token, jwtSecret);
-    return { ok: true, data: { project: claims.project } };
+    if (isRevoked(claims.id)) {
+      return { ok: false, error: unauthorized(`read token ${claims.id} was revoked`) };
+    }
+    return {
+      ok: true,
+      data: { project: claims.project, tokenId: claims.id, expiresAt: claims.expiresAt },
+    };
   } catch (err) {
     const reason = err instanceof InvalidTokenError ? err.message : 'token could not be checked';
     return { ok: false, error: unauthorized(`invalid read token (${reason})`) };

@@ -1,11 +1,11 @@
 /**
- * Writes the rows of ONE job in ONE transaction, one `INSERT ... SELECT FROM unnest(...)` per
- * table (the embedded engine has no COPY, and one statement per table beats one per row
- * everywhere). The idempotency keys make a retried job, or a beacon sent twice, a no-op.
+ * The rows of beacons as one `INSERT ... SELECT FROM unnest(...)` per table (the embedded
+ * engine has no COPY, and one statement per table beats one per row everywhere). The
+ * idempotency keys make a retried job, or a beacon sent twice, a no-op.
  */
-import type { Pool, PoolClient } from '@rum/shared';
+import type { PoolClient } from '@rum/shared';
 import type { ErrorRow, MetricRow, NormalisedBeacon } from './normalise-beacon.ts';
-import { pageKey, type PageIds, type SiteCache } from './site-cache.ts';
+import { pageKey, type PageIds } from './site-cache.ts';
 
 /** A row the transaction inserted or changed, with the beacon it came from (for live updates). */
 export interface Committed<Row> {
@@ -16,11 +16,6 @@ export interface Committed<Row> {
 export interface CommittedRows {
   metrics: Committed<MetricRow>[];
   errors: Committed<ErrorRow>[];
-}
-
-export interface InsertOptions {
-  /** Runs inside the transaction just before COMMIT; tests use it to hold a job open. */
-  beforeCommit?: () => Promise<void>;
 }
 
 const METRICS_SQL = `
@@ -81,51 +76,18 @@ export function dedupeErrors(
 }
 
 /**
- * Creates the job's websites and pages, then commits its metrics and errors in one transaction.
- * Returns what was actually inserted or grown: nothing when the job was already stored.
+ * Inserts the metrics and errors of `beacons` on `client`, whose transaction the caller owns.
+ * Returns what was actually inserted or grown: nothing when the rows were already stored.
  */
-export async function insertRows(
-  pool: Pool,
-  sites: SiteCache,
+export async function insertBeaconRows(
+  client: PoolClient,
+  ids: Map<string, PageIds>,
   beacons: readonly NormalisedBeacon[],
-  options: InsertOptions = {},
 ): Promise<CommittedRows> {
-  const metrics = dedupeMetrics(beacons);
-  const errors = dedupeErrors(beacons);
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  // A checked-out client whose connection dies (the database restarted, or the embedded
-  // engine closed it for idling in a transaction) emits 'error' on itself, and the pool only
-  // listens on idle ones: unheard, it would crash the worker. The pending query rejects too,
-  // so the job fails and Bull retries it.
-  const onConnectionError = (err: Error) => {
-    failure ??= err;
+  return {
+    metrics: await insertUnnest(client, METRICS_SQL, METRIC_COLUMNS, ids, dedupeMetrics(beacons)),
+    errors: await insertUnnest(client, ERRORS_SQL, ERROR_COLUMNS, ids, dedupeErrors(beacons)),
   };
-  client.on('error', onConnectionError);
-  try {
-    const ids = await sites.resolve(client, beacons);
-    await client.query('BEGIN');
-    try {
-      const committed: CommittedRows = {
-        metrics: await insertUnnest(client, METRICS_SQL, METRIC_COLUMNS, ids, metrics),
-        errors: await insertUnnest(client, ERRORS_SQL, ERROR_COLUMNS, ids, errors),
-      };
-      await options.beforeCommit?.();
-      await client.query('COMMIT');
-      return committed;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    }
-  } catch (err) {
-    failure = err as Error;
-    throw err;
-  } finally {
-    // After a failure the connection may be half-broken (server gone mid-statement): drop it
-    // rather than hand it to the next job. Failures are rare; a new connection is cheap.
-    client.off('error', onConnectionError);
-    client.release(failure);
-  }
 }
 
 /** One column of an unnest insert: its value for a row, given the row's page ids. */
@@ -196,5 +158,11 @@ async function insertUnnest<Row>(
     id: string;
     ts: number;
   }>(sql, params);
-  return returned.map((r) => rows.get(rowKey(r.project_id, r.session_id, r.id, r.ts))!);
+  return returned.map((r) => {
+    const entry = rows.get(rowKey(r.project_id, r.session_id, r.id, r.ts));
+    // Only if the database stored something other than what was sent; the contract refuses
+    // such text, so this is a bug to surface (the beacon is dead-lettered), never to skip.
+    if (!entry) throw new Error(`a stored row does not match what was sent (${r.id})`);
+    return entry;
+  });
 }

@@ -7,6 +7,7 @@ import Bull from 'bull';
 import {
   BULL_PREFIX,
   COLLECT_QUEUE,
+  REDIS_COPIES,
   createLogger,
   createPool,
   createRedis,
@@ -17,11 +18,13 @@ import {
   type Pool,
   type Redis,
 } from '@rum/shared';
-import { insertRows } from './insert-rows.ts';
+import { claimedProject, type DeadLetter } from './dead-letters.ts';
 import { MalformedJobError, parseCollectJob } from './job-schema.ts';
 import { emitterSink, LivePublisher } from './live-publisher.ts';
-import { normaliseBeacon, type NormalisedBeacon } from './normalise-beacon.ts';
+import { normaliseBeacon } from './normalise-beacon.ts';
+import { startRedisKeeper } from './redis-keeper.ts';
 import { SiteCache } from './site-cache.ts';
+import { storeJob, type JobBeacon } from './store-job.ts';
 
 export interface WorkerOptions {
   /** Queue name; tests use a unique one. Default {@link COLLECT_QUEUE}. */
@@ -44,23 +47,14 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** What a completed job returns (visible as `returnvalue` in Bull): rows inserted or grown. */
+/**
+ * What a completed job returns (visible as `returnvalue` in Bull): rows inserted or grown,
+ * and beacons set aside as dead letters.
+ */
 export interface CollectResult {
   metrics: number;
   errors: number;
-}
-
-/**
- * PostgreSQL error classes that no retry can fix: 22 data exception, 23 integrity constraint
- * violation (a project deleted while its jobs were queued). Everything else (connection
- * refused, server shutting down, serialisation) is transient and retried with backoff.
- */
-const PERMANENT_SQLSTATE = /^(22|23)/;
-
-export function isPermanentFailure(err: unknown): boolean {
-  if (err instanceof MalformedJobError) return true;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && code.length === 5 && PERMANENT_SQLSTATE.test(code);
+  deadLetters: number;
 }
 
 export async function startWorker(
@@ -76,6 +70,7 @@ export async function startWorker(
   const redis: Redis = createRedis(config.redisUrl);
   redis.on('error', (err: Error) => log.debug({ err: err.message }, 'live-update redis error'));
   const live = new LivePublisher(emitterSink(redis, log));
+  const keeper = startRedisKeeper(pool, redis, REDIS_COPIES, log);
   const sites = new SiteCache();
 
   const queue = new Bull<CollectJob>(options.queueName ?? COLLECT_QUEUE, config.redisUrl, {
@@ -94,24 +89,61 @@ export async function startWorker(
   });
 
   const processJob = async (job: Bull.Job<CollectJob>): Promise<CollectResult> => {
-    let beacons: NormalisedBeacon[];
+    const key = `${job.queue.name}:${job.id}:${job.timestamp}`;
+    let parsed: ReturnType<typeof parseCollectJob>;
     try {
-      beacons = parseCollectJob(job.data).beacons.map(normaliseBeacon);
+      parsed = parseCollectJob(job.data);
     } catch (err) {
-      throw await unrecoverable(
-        job,
-        err instanceof MalformedJobError ? err : new MalformedJobError(String(err)),
+      if (!(err instanceof MalformedJobError)) throw err;
+      // Not a job at all: kept as one dead letter, and failed at once (never retried).
+      await storeJob(pool, sites, {
+        key,
+        beacons: [],
+        deadLetters: [
+          { index: -1, projectId: null, project: null, reason: err.message, data: job.data },
+        ],
+      });
+      throw await unrecoverable(job, err);
+    }
+    const deadLetters: DeadLetter[] = parsed.rejected.map((r) => ({
+      ...claimedProject(r.data),
+      index: r.index,
+      reason: r.reason,
+      data: r.data,
+    }));
+    const beacons: JobBeacon[] = [];
+    for (const { index, accepted } of parsed.beacons) {
+      try {
+        beacons.push({ index, data: accepted, normalised: normaliseBeacon(accepted) });
+      } catch (err) {
+        deadLetters.push({
+          ...claimedProject(accepted),
+          index,
+          reason: `beacon ${index}: ${(err as Error).message}`,
+          data: accepted,
+        });
+      }
+    }
+    const stored = await storeJob(
+      pool,
+      sites,
+      { key, beacons, deadLetters },
+      {
+        ...(options.beforeCommit ? { beforeCommit: () => options.beforeCommit!(job) } : {}),
+      },
+    );
+    for (const letter of stored.deadLetters) {
+      log.warn(
+        { job: job.id, project: letter.project, reason: letter.reason },
+        'beacon dead-lettered',
       );
     }
-    try {
-      const committed = await insertRows(pool, sites, beacons, {
-        ...(options.beforeCommit ? { beforeCommit: () => options.beforeCommit!(job) } : {}),
-      });
-      live.add(committed);
-      return { metrics: committed.metrics.length, errors: committed.errors.length };
-    } catch (err) {
-      throw isPermanentFailure(err) ? await unrecoverable(job, err) : err;
-    }
+    live.add(stored.committed);
+    return {
+      metrics: stored.committed.metrics.length,
+      errors: stored.committed.errors.length,
+      deadLetters: stored.deadLetters.length,
+    };
   };
   // Not awaited: process() resolves only when the queue closes.
   void queue
@@ -124,6 +156,7 @@ export async function startWorker(
   const close = () =>
     (closing ??= (async () => {
       await queue.close();
+      await keeper.close();
       live.close();
       await redis.quit().catch(() => redis.disconnect());
       await pool.end();

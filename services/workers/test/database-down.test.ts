@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPool, ingestKeyRedisKey } from '@rum/shared';
+import { createPool, unpublishIngestKey } from '@rum/shared';
 import {
   connectTestRedis,
   createTestProject,
@@ -50,7 +50,7 @@ test(
     t.after(async () => {
       await worker.close();
       await dropQueue(producer);
-      await redis.del(ingestKeyRedisKey(project.ingestKey));
+      await unpublishIngestKey(redis, project.ingestKey);
       redis.disconnect();
       if (!dbStopped) await db.stop();
       await restarted?.stop();

@@ -211,18 +211,37 @@ test('error fingerprint: message plus first frame; the rest of the stack does no
   );
 });
 
-test('job schema: a valid job passes; a bad beacon or shape is a MalformedJobError', () => {
-  const good = { beacons: [accepted(project)] };
-  assert.deepEqual(parseCollectJob(good), good);
+test('job schema: a valid job passes; a bad shape is a MalformedJobError; a bad beacon is set aside alone', () => {
+  const good = accepted(project);
+  assert.deepEqual(parseCollectJob({ beacons: [good] }), {
+    beacons: [{ index: 0, accepted: good }],
+    rejected: [],
+  });
   assert.throws(() => parseCollectJob({ beacons: [] }), MalformedJobError);
   assert.throws(() => parseCollectJob({ nope: true }), MalformedJobError);
-  assert.throws(
-    () =>
-      parseCollectJob({ beacons: [accepted(project, beacon({ events: [event({ value: -1 })] }))] }),
-    /malformed collect job: .*value/,
+  assert.throws(() => parseCollectJob(null), MalformedJobError);
+  const negative = accepted(project, beacon({ events: [event({ value: -1 })] }));
+  const wrongId = { ...accepted(project), projectId: 'seven' };
+  const parsed = parseCollectJob({ beacons: [negative, good, wrongId] });
+  assert.deepEqual(parsed.beacons, [{ index: 1, accepted: good }]);
+  assert.deepEqual(
+    parsed.rejected.map((r) => r.index),
+    [0, 2],
   );
-  assert.throws(
-    () => parseCollectJob({ beacons: [{ ...accepted(project), projectId: 'seven' }] }),
-    MalformedJobError,
+  assert.match(parsed.rejected[0]!.reason, /beacon 0: .*value/);
+  assert.match(parsed.rejected[1]!.reason, /beacon 2: .*projectId/);
+  assert.equal(parsed.rejected[1]!.data, wrongId);
+});
+
+test('job schema: event times are checked against when ingest received each beacon', () => {
+  const receivedAt = T0 + 1000;
+  const stale = accepted(project, beacon({ events: [event({ ts: receivedAt - 25 * 3_600_000 })] }));
+  const early = accepted(project, beacon({ events: [event({ ts: receivedAt + 10 * 60_000 })] }));
+  const parsed = parseCollectJob({ beacons: [stale, early, accepted(project)] });
+  assert.deepEqual(
+    parsed.beacons.map((b) => b.index),
+    [2],
   );
+  assert.match(parsed.rejected[0]!.reason, /ts" is more than 24 hours before/);
+  assert.match(parsed.rejected[1]!.reason, /ts" is more than 5 minutes ahead/);
 });

@@ -12,7 +12,7 @@ import { io as connectClient } from 'socket.io-client';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
 import {
-  ingestKeyRedisKey,
+  unpublishIngestKey,
   projectRoom,
   type CollectJob,
   type LiveErrorsUpdate,
@@ -59,7 +59,7 @@ before(async () => {
 after(async () => {
   await worker.close();
   await dropQueue(producer);
-  for (const p of projects) await redis.del(ingestKeyRedisKey(p.ingestKey));
+  for (const p of projects) await unpublishIngestKey(redis, p.ingestKey);
   redis.disconnect();
   await db.stop();
 });
@@ -116,7 +116,7 @@ test('a job becomes exactly the expected rows', async () => {
       accepted(project, phone, { userAgent: SAFARI_IPHONE_UA }),
     ],
   });
-  assert.deepEqual(result, { metrics: 3, errors: 1 });
+  assert.deepEqual(result, { metrics: 3, errors: 1, deadLetters: 0 });
 
   const { rows } = await db.pool.query(
     `SELECT m.session_id, m.metric_id, m.name, m.value, m.delta, m.rating, m.navigation_type, w.domain, p.path,
@@ -222,10 +222,10 @@ test('the same job twice, or the same beacon in two jobs or twice in one, stores
   const first = await run(data);
   const second = await run(data);
   const both = await run({ beacons: [accepted(project, b), accepted(project, b)] });
-  assert.deepEqual(first, { metrics: 3, errors: 1 });
+  assert.deepEqual(first, { metrics: 3, errors: 1, deadLetters: 0 });
   // The retries committed nothing new.
-  assert.deepEqual(second, { metrics: 0, errors: 0 });
-  assert.deepEqual(both, { metrics: 0, errors: 0 });
+  assert.deepEqual(second, { metrics: 0, errors: 0, deadLetters: 0 });
+  assert.deepEqual(both, { metrics: 0, errors: 0, deadLetters: 0 });
   assert.equal(await countRows(db.pool, 'metrics', project.id), 3);
   assert.equal(await countRows(db.pool, 'js_errors', project.id), 1);
 });
@@ -252,7 +252,7 @@ test('a CLS re-report with the same id updates the row when larger, never duplic
   assert.deepEqual(await read(), [{ value: 0.3, rating: 'poor' }]);
   // An older, smaller report arriving late changes nothing.
   const late = await report(0.2);
-  assert.deepEqual(late, { metrics: 0, errors: 0 });
+  assert.deepEqual(late, { metrics: 0, errors: 0, deadLetters: 0 });
   assert.deepEqual(await read(), [{ value: 0.3, rating: 'poor' }]);
   // Growth reported twice within one job: the larger wins.
   await run({
@@ -270,35 +270,108 @@ test('a CLS re-report with the same id updates the row when larger, never duplic
   assert.deepEqual(await read(), [{ value: 0.4, rating: 'poor' }]);
 });
 
-test('a malformed job fails at once and stays in the failed set; jobs around it land', async () => {
+/** The dead letters of a project, oldest first. */
+async function deadLetters(projectSlug: string) {
+  const { rows } = await db.pool.query<{
+    beacon_index: number;
+    reason: string;
+    payload: string;
+    project_id: number | null;
+  }>(
+    'SELECT beacon_index, reason, payload, project_id FROM dead_letters WHERE project = $1 ORDER BY id',
+    [projectSlug],
+  );
+  return rows;
+}
+
+test('a job that is not a job fails at once, is dead-lettered, and jobs around it land', async () => {
   const project = await newProject();
   const before = await addJob(producer, { beacons: [accepted(project)] });
-  const malformed = await addJob(producer, {
-    beacons: [
-      accepted(
-        project,
-        beacon({ events: [event({ name: 'LCP', value: Number.MAX_SAFE_INTEGER })] }),
-      ),
-    ],
-  });
-  const missingBeacon = await addJob(producer, {
-    beacons: [{ projectId: project.id }],
-  } as unknown as CollectJob);
+  const notAJob = await addJob(producer, { nope: true } as unknown as CollectJob);
   const afterJob = await addJob(producer, { beacons: [accepted(project)] });
 
   await before.finished();
   await afterJob.finished();
-  for (const bad of [malformed, missingBeacon]) {
-    await assert.rejects(bad.finished(), /malformed collect job/);
-    const stored = await producer.getJob(bad.id);
-    assert.ok(stored);
-    assert.equal(await stored.getState(), 'failed');
-    assert.equal(stored.attemptsMade, 1);
-    assert.match(stored.failedReason ?? '', /malformed collect job/);
-  }
-  const failedIds = (await producer.getFailed()).map((j) => j.id);
-  assert.ok(failedIds.includes(malformed.id) && failedIds.includes(missingBeacon.id));
+  await assert.rejects(notAJob.finished(), /malformed collect job/);
+  const stored = await producer.getJob(notAJob.id);
+  assert.ok(stored);
+  assert.equal(await stored.getState(), 'failed');
+  assert.equal(stored.attemptsMade, 1);
+  const { rows } = await db.pool.query<{ payload: string; beacon_index: number }>(
+    `SELECT payload, beacon_index FROM dead_letters WHERE job LIKE $1`,
+    [`%:${notAJob.id}:${notAJob.timestamp}`],
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.beacon_index, JSON.parse(r.payload)]),
+    [[-1, { nope: true }]],
+  );
   assert.equal(await countRows(db.pool, 'metrics', project.id), 2);
+});
+
+test('31 good beacons and one poisoned one: the 31 are stored exactly once, the one is dead-lettered, the job completes', async () => {
+  const project = await newProject();
+  const good = Array.from({ length: 31 }, (_, i) =>
+    accepted(project, beacon({ sid: `good-${i}`, events: [event({ id: `v5-good-${i}` })] })),
+  );
+  // U+0000 in the session id: PostgreSQL cannot store it, so the beacon can never be stored.
+  const poisoned = accepted(
+    project,
+    beacon({ sid: 'poison\u0000ed', events: [event({ id: 'v5-bad' })] }),
+  );
+  const beacons = [...good.slice(0, 17), poisoned, ...good.slice(17)];
+  const job = await addJob(producer, { beacons });
+  const result = (await job.finished()) as CollectResult;
+  assert.deepEqual(result, { metrics: 31, errors: 0, deadLetters: 1 });
+  assert.equal(await job.getState(), 'completed');
+
+  const { rows } = await db.pool.query<{ session_id: string; n: number }>(
+    'SELECT session_id, count(*) AS n FROM metrics WHERE project_id = $1 GROUP BY 1 ORDER BY 1',
+    [project.id],
+  );
+  assert.equal(rows.length, 31);
+  assert.ok(rows.every((r) => r.n === 1 && r.session_id.startsWith('good-')));
+  const letters = await deadLetters(project.project);
+  assert.equal(letters.length, 1);
+  assert.equal(letters[0]!.beacon_index, 17);
+  assert.equal(letters[0]!.project_id, project.id);
+  assert.match(letters[0]!.reason, /beacon 17: .*"beacon\.sid" contains U\+0000/);
+  // The payload is exactly what was received, NUL included.
+  assert.deepEqual(JSON.parse(letters[0]!.payload), poisoned);
+
+  // The same beacons in a new job (a client's retry) add no row; a dead letter is kept per job.
+  const again = await addJob(producer, { beacons });
+  assert.deepEqual(await again.finished(), { metrics: 0, errors: 0, deadLetters: 1 });
+  assert.equal(await countRows(db.pool, 'metrics', project.id), 31);
+  assert.equal((await deadLetters(project.project)).length, 2, 'one per job');
+});
+
+test('a beacon the database refuses is dead-lettered with its reason; the rest of its job is stored', async (t) => {
+  const project = await newProject();
+  // A refusal no contract check foresees: the database's own constraint, on one beacon only.
+  await db.pool.query(
+    `ALTER TABLE metrics ADD CONSTRAINT test_refuse_one CHECK (session_id <> 'refused-by-db')`,
+  );
+  t.after(() => db.pool.query('ALTER TABLE metrics DROP CONSTRAINT test_refuse_one'));
+  const beacons = [
+    accepted(project, beacon({ sid: 'kept-1' })),
+    accepted(project, beacon({ sid: 'refused-by-db' })),
+    accepted(project, beacon({ sid: 'kept-2', errors: [{ message: 'boom', ts: T0 }] })),
+  ];
+  const job = await addJob(producer, { beacons });
+  assert.deepEqual(await job.finished(), { metrics: 2, errors: 1, deadLetters: 1 });
+  const { rows } = await db.pool.query<{ session_id: string }>(
+    'SELECT session_id FROM metrics WHERE project_id = $1 ORDER BY 1',
+    [project.id],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.session_id),
+    ['kept-1', 'kept-2'],
+  );
+  assert.equal(await countRows(db.pool, 'js_errors', project.id), 1);
+  const letters = await deadLetters(project.project);
+  assert.equal(letters.length, 1);
+  assert.equal(letters[0]!.beacon_index, 1);
+  assert.match(letters[0]!.reason, /test_refuse_one/);
 });
 
 test('committed rows reach a socket.io client in the project room through the Redis adapter', async (t) => {

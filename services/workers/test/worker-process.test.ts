@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ingestKeyRedisKey, type CollectJob, type Redis } from '@rum/shared';
+import { unpublishIngestKey, type CollectJob, type Redis } from '@rum/shared';
 import {
   connectTestRedis,
   createTestProject,
@@ -54,7 +54,7 @@ after(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await dropQueue(producer);
-  await redis.del(ingestKeyRedisKey(project.ingestKey));
+  await unpublishIngestKey(redis, project.ingestKey);
   redis.disconnect();
   await db.stop();
 });

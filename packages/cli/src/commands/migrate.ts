@@ -2,7 +2,7 @@ import type { Config } from '@rum/shared';
 import { createRedis } from '@rum/shared';
 import { withDatabase } from '../database.ts';
 import { migrate, migrationStatus } from '../migrate.ts';
-import { syncIngestKeys } from '../projects.ts';
+import { publishRedisCopies } from '@rum/shared';
 import { UsageError } from '../usage.ts';
 
 /**
@@ -28,11 +28,11 @@ export async function migrateCommand(config: Config, args: string[]): Promise<vo
     redis.on('error', () => {});
     try {
       await redis.connect();
-      const n = await syncIngestKeys(pool, redis);
-      console.error(`ingest keys of ${n} project(s) published to Redis`);
+      const counts = await publishRedisCopies(pool, redis);
+      console.error(`published to Redis: ${JSON.stringify(counts)}`);
     } catch {
       console.error(
-        `Redis not reachable at ${config.redisUrl}: ingest keys not published (run \`rum migrate\` again once it is up)`,
+        `Redis not reachable at ${config.redisUrl}: ingest keys and revoked tokens not published (the workers publish them once it is up)`,
       );
     } finally {
       redis.disconnect();

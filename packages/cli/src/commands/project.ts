@@ -1,6 +1,7 @@
 import { assertRedisReachable, createRedis, type Config } from '@rum/shared';
 import { withDatabase } from '../database.ts';
-import { createProject, listProjects } from '../projects.ts';
+import { parseDuration } from '../durations.ts';
+import { createProject, listProjects, rotateIngestKey } from '../projects.ts';
 import { UsageError, parseOptions } from '../usage.ts';
 
 function parseCreate(args: string[]) {
@@ -10,6 +11,7 @@ function parseCreate(args: string[]) {
     domain: { type: 'string', multiple: true },
     origin: { type: 'string', multiple: true },
     'rate-limit': { type: 'string' },
+    ttl: { type: 'string' },
   });
   if (!values.name) throw new UsageError('project create needs --name <slug>');
   for (const origin of values.origin ?? []) {
@@ -29,7 +31,24 @@ function parseCreate(args: string[]) {
     domains: values.domain ?? [],
     origins: values.origin ?? [],
     ...(rateLimit ? { rateLimitPerMinute: rateLimit } : {}),
+    ...(values.ttl ? { readTokenTtlMs: parseDuration('--ttl', values.ttl) } : {}),
   };
+}
+
+/** Default grace period of a rotated ingest key: pages cached for a day keep sending. */
+const DEFAULT_GRACE = '24h';
+
+async function withRedis<T>(
+  config: Config,
+  fn: (redis: ReturnType<typeof createRedis>) => Promise<T>,
+): Promise<T> {
+  await assertRedisReachable(config.redisUrl);
+  const redis = createRedis(config.redisUrl);
+  try {
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** `rum project create|list`. */
@@ -37,16 +56,22 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
   const [sub, ...rest] = args;
   if (sub === 'create') {
     const input = parseCreate(rest);
-    await assertRedisReachable(config.redisUrl);
-    const redis = createRedis(config.redisUrl);
-    try {
-      const created = await withDatabase(config, (pool) =>
-        createProject(pool, redis, input, config.jwtSecret),
-      );
-      process.stdout.write(`${JSON.stringify(created)}\n`);
-    } finally {
-      redis.disconnect();
-    }
+    const created = await withRedis(config, (redis) =>
+      withDatabase(config, (pool) => createProject(pool, redis, input, config.jwtSecret)),
+    );
+    process.stdout.write(`${JSON.stringify(created)}\n`);
+    return;
+  }
+  if (sub === 'rotate-key') {
+    const [slug, ...options] = rest;
+    if (!slug || slug.startsWith('-'))
+      throw new UsageError('project rotate-key needs a project: rotate-key <slug> [--grace 24h]');
+    const { grace } = parseOptions(options, { grace: { type: 'string' } });
+    const graceMs = parseDuration('--grace', grace ?? DEFAULT_GRACE);
+    const rotated = await withRedis(config, (redis) =>
+      withDatabase(config, (pool) => rotateIngestKey(pool, redis, slug, graceMs)),
+    );
+    process.stdout.write(`${JSON.stringify(rotated)}\n`);
     return;
   }
   if (sub === 'list' && rest.length === 0) {
@@ -61,6 +86,6 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
   throw new UsageError(
     sub
       ? `unknown project command "${[sub, ...rest].join(' ')}"`
-      : 'project needs a command: create or list',
+      : 'project needs a command: create, list or rotate-key',
   );
 }

@@ -7,8 +7,8 @@ import {
   assertRedisReachable,
   createPool,
   createRedis,
+  publishRedisCopies,
   readEmbeddedState,
-  signReadToken,
   type Config,
   type Pool,
   type Redis,
@@ -28,7 +28,8 @@ import {
   type EmbeddedTimescale,
 } from '../embedded-db.ts';
 import { migrate } from '../migrate.ts';
-import { createProject, findProject, syncIngestKeys } from '../projects.ts';
+import { createProject, findProject } from '../projects.ts';
+import { reuseOrCreateReadToken } from '../read-tokens.ts';
 import { UsageError } from '../usage.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -38,6 +39,8 @@ const DASHBOARD_DIR = join(REPO_ROOT, 'apps/dashboard');
 
 /** The project `rum start` creates on first run and shows on the dashboard. */
 export const DEMO_PROJECT = 'demo';
+/** Name of the read token `rum start` prints for the dashboard. */
+const DEMO_TOKEN_NAME = 'dashboard (rum start)';
 /** How long a service may take to answer after it is spawned (tsx compiles on first run). */
 const READY_TIMEOUT_MS = 90_000;
 /** How long a service may take to finish its work after SIGTERM before it is killed. */
@@ -78,7 +81,10 @@ async function buildSdk(): Promise<void> {
     throw new Error(`building the SDK failed (exit ${code}); see the log above`);
 }
 
-/** Creates the demo project the first time; every time, republishes ingest keys (Redis may have been flushed). */
+/**
+ * Creates the demo project the first time; every time, republishes ingest keys and revoked
+ * tokens (Redis may have been flushed).
+ */
 async function ensureDemoProject(pool: Pool, redis: Redis, config: Config): Promise<string> {
   const existing = await findProject(pool, DEMO_PROJECT);
   const ingestKey =
@@ -86,7 +92,7 @@ async function ensureDemoProject(pool: Pool, redis: Redis, config: Config): Prom
     (await createProject(pool, redis, { slug: DEMO_PROJECT, name: 'Demo shop' }, config.jwtSecret))
       .ingestKey;
   if (!existing) log(`created the "${DEMO_PROJECT}" project`);
-  await syncIngestKeys(pool, redis);
+  await publishRedisCopies(pool, redis);
   return ingestKey;
 }
 
@@ -177,7 +183,16 @@ export async function startCommand(config: Config, args: string[]): Promise<void
     log('schema applied');
     redis = createRedis(config.redisUrl, { enableOfflineQueue: true });
     const ingestKey = await ensureDemoProject(pool, redis, config);
-    const readToken = signReadToken(DEMO_PROJECT, config.jwtSecret);
+    // The same token every start while it has a week left, so a bookmarked dashboard keeps working.
+    const { token: readToken } = await reuseOrCreateReadToken(
+      pool,
+      DEMO_PROJECT,
+      config.jwtSecret,
+      {
+        name: DEMO_TOKEN_NAME,
+        minRemainingMs: 7 * 24 * 60 * 60 * 1000,
+      },
+    );
 
     if (!existsSync(SDK_FILE)) await buildSdk();
     if (interrupted) return;

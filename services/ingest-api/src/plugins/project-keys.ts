@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { lookupIngestKey, type IngestProject } from '@rum/shared';
 import { REDIS_TIMEOUT_MS, withTimeout } from '../lib/with-timeout.ts';
-import { unavailable } from '../errors.ts';
+import { ERROR_CODES, IngestError, unavailable } from '../errors.ts';
 
 /** A project as ingest sees it, with its allowed origins normalised for lookups. */
 export interface KnownProject extends IngestProject {
@@ -10,7 +10,10 @@ export interface KnownProject extends IngestProject {
 }
 
 export interface ProjectKeys {
-  /** The project of an ingest key, or null when unknown; rejects with a 503 error when Redis cannot tell. */
+  /**
+   * The project of an ingest key, or null when unknown; rejects with a 503 error when Redis
+   * cannot tell (unreachable, or its key set lost and being restored).
+   */
   lookup(key: string): Promise<KnownProject | null>;
   /** What the cache knows right now without asking Redis: the project, null (unknown key), or undefined (not cached). */
   cached(key: string): KnownProject | null | undefined;
@@ -37,6 +40,9 @@ export const DEFAULT_PROJECT_KEYS: ProjectKeysOptions = {
   maxEntries: 10_000,
 };
 
+/** What a 503 asks clients to wait while the workers republish the key set. */
+const KEYS_RESTORING_RETRY_AFTER_S = 5;
+
 /** Ingest keys are `pk_` + 32 hex characters; anything far longer is not worth a Redis round trip. */
 const MAX_KEY_LENGTH = 256;
 
@@ -57,7 +63,7 @@ export default fp<Partial<ProjectKeysOptions>>(
     const inFlight = new Map<string, Promise<KnownProject | null>>();
 
     const fetch = async (key: string): Promise<KnownProject | null> => {
-      let found: IngestProject | null;
+      let found: IngestProject | null | 'unpublished';
       try {
         found = await withTimeout(
           lookupIngestKey(app.redis, key),
@@ -66,6 +72,16 @@ export default fp<Partial<ProjectKeysOptions>>(
         );
       } catch (err) {
         throw unavailable(err);
+      }
+      if (found === 'unpublished') {
+        // Redis lost its data: the workers republish every key from the database within
+        // seconds. A 401 now would make the SDK drop the beacon; a 503 makes it retry.
+        throw new IngestError(
+          503,
+          ERROR_CODES.unavailable,
+          'ingest keys are being restored; try again in a few seconds',
+          { retryAfterSeconds: KEYS_RESTORING_RETRY_AFTER_S },
+        );
       }
       const project = found && {
         ...found,

@@ -84,6 +84,13 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
   /** Null when `project` may send this request, else the 401/403 to answer. */
   const refusal = (request: FastifyRequest, project: KnownProject | null): IngestError | null => {
     if (!project) return new IngestError(401, ERROR_CODES.unknownKey, 'unknown ingest key');
+    if (project.expiresAt !== null && project.expiresAt <= Date.now()) {
+      return new IngestError(
+        401,
+        ERROR_CODES.expiredKey,
+        `this ingest key was replaced and stopped working at ${new Date(project.expiresAt).toISOString()}; use the project's current key`,
+      );
+    }
     if (project.origins.size > 0) {
       const origin = request.headers.origin;
       if (!origin || !project.origins.has(normalizeOrigin(origin))) {
@@ -180,13 +187,14 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
       },
     },
     async (request, reply) => {
-      const { value: beacon, error } = validateBeacon(request.body);
+      const receivedAt = Date.now();
+      const { value: beacon, error } = validateBeacon(request.body, receivedAt);
       if (error !== undefined) throw new IngestError(400, ERROR_CODES.badBeacon, error);
       const project = request.ingestProject!;
       const accepted: AcceptedBeacon = {
         projectId: project.id,
         project: project.slug,
-        receivedAt: Date.now(),
+        receivedAt,
         beacon,
       };
       const userAgent = request.headers['user-agent'];

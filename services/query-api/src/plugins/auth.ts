@@ -56,13 +56,17 @@ export default fp<AuthPluginOptions>(
         );
       }
       let project: string;
+      let tokenId: string;
       try {
-        ({ project } = verifyReadToken(token, opts.jwtSecret));
+        ({ project, id: tokenId } = verifyReadToken(token, opts.jwtSecret));
       } catch (err) {
         if (err instanceof InvalidTokenError) {
           throw new ApiError(401, ERROR_CODES.unauthorized, `invalid read token: ${err.message}`);
         }
         throw err;
+      }
+      if (app.revokedTokens.has(tokenId)) {
+        throw new ApiError(401, ERROR_CODES.unauthorized, `read token ${tokenId} was revoked`);
       }
       const slug = (request.params as { project?: string }).project ?? '';
       if (project !== slug) {
@@ -78,5 +82,5 @@ export default fp<AuthPluginOptions>(
       request.project = { id, slug };
     });
   },
-  { name: 'auth', fastify: '5.x', dependencies: ['db'] },
+  { name: 'auth', fastify: '5.x', dependencies: ['db', 'revoked-tokens'] },
 );
