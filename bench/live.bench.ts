@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LIVE_FLUSH_MS, LIVE_RECENT_LIMIT, type Beacon } from '@rum/shared';
-import { startPipeline } from '../services/websocket/test/pipeline.ts';
-import { connected, openClient } from '../services/websocket/test/support.ts';
+import { startPipeline } from '@rum/e2e-tests/pipeline';
+import { connected, openClient } from '@rum/e2e-tests/live-client';
 
 /** Measured beacons (`--beacons=N` to change). */
 const BEACONS = Number(
@@ -51,8 +51,8 @@ guard.unref();
 if (Math.ceil(LIVE_FLUSH_MS / PACE_MS) > LIVE_RECENT_LIMIT)
   throw new Error('PACE_MS too short: a push would drop events');
 
-const pipeline = await startPipeline();
-const client = openClient(pipeline.live.url, { token: pipeline.project.readToken });
+const pipeline = await startPipeline({ live: true });
+const client = openClient(pipeline.live!.url, { token: pipeline.project.readToken });
 try {
   await connected(client);
 
@@ -76,7 +76,7 @@ try {
       events: [{ id: `v5-${randomBytes(8).toString('hex')}`, name: 'LCP', value, ts: Date.now() }],
     };
     sends.push(
-      pipeline.send(beacon).then((status) => {
+      pipeline.send(beacon).then(({ status }) => {
         if (status !== 202) throw new Error(`beacon ${i} answered ${status}`);
         if (i >= WARM_UP_BEACONS) accepted.set(value, performance.now());
       }),

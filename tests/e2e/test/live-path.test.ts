@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { uniqueName } from '@rum/cli/test-support';
 import type { Beacon } from '@rum/shared';
-import { startPipeline, type Pipeline } from './pipeline.ts';
-import { connected, nextEvent, openClient, type LiveClient } from './support.ts';
+import { startPipeline, type Pipeline } from '../src/pipeline.ts';
+import { connected, nextEvent, openClient, type LiveClient } from '../src/live-client.ts';
 
 let pipeline: Pipeline;
 let client: LiveClient | undefined;
 
 before(async () => {
-  pipeline = await startPipeline();
+  pipeline = await startPipeline({ live: true });
 });
 
 after(async () => {
@@ -19,7 +19,7 @@ after(async () => {
 });
 
 test('a beacon accepted by ingest reaches the dashboard’s socket through the workers', async () => {
-  client = openClient(pipeline.live.url, { token: pipeline.project.readToken });
+  client = openClient(pipeline.live!.url, { token: pipeline.project.readToken });
   await connected(client);
 
   // A value and a path no other event has, to find this beacon's event in the push.
@@ -38,7 +38,7 @@ test('a beacon accepted by ingest reaches the dashboard’s socket through the w
   const metrics = nextEvent(client, 'metrics', (u) => hasOurEvent(u.recent));
   const errors = nextEvent(client, 'errors', (u) => u.errors.some((e) => e.path === path));
 
-  assert.equal(await pipeline.send(beacon), 202);
+  assert.equal((await pipeline.send(beacon)).status, 202);
 
   const update = await metrics;
   assert.equal(update.project, pipeline.project.project);
