@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { lookupIngestKey, verifyReadToken, type Redis } from '@rum/shared';
+import { lookupIngestKey, REVOKED_TOKENS_HASH, verifyReadToken, type Redis } from '@rum/shared';
 import { startEmbeddedTimescale } from '../src/embedded-db.ts';
 import { loadMigrations } from '../src/migrate.ts';
 import {
@@ -45,16 +45,31 @@ async function rum(...args: string[]): Promise<Run> {
   }
 }
 
-async function projectCount(): Promise<number> {
+/** Runs `fn` on the embedded database of the data folder (while no command holds it). */
+async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const db = await startEmbeddedTimescale({ dataDir });
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    return (await client.query('SELECT count(*)::int AS n FROM projects')).rows[0].n;
+    return await fn(client);
   } finally {
     await client.end();
     await db.stop();
   }
+}
+
+async function projectCount(): Promise<number> {
+  return withDb(
+    async (client) => (await client.query('SELECT count(*)::int AS n FROM projects')).rows[0].n,
+  );
+}
+
+function lines(run: Run): Record<string, unknown>[] {
+  return run.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 before(() => {
@@ -142,6 +157,101 @@ test('a duplicate slug is a clear error and changes nothing', async () => {
   assert.equal(await projectCount(), before);
 });
 
+test('rum token create, list and revoke: one JSON line each; the list never shows a token', async () => {
+  const slug = uniqueName('tok');
+  assert.equal((await rum('project', 'create', '--name', slug)).code, 0);
+  const create = await rum('token', 'create', '--project', slug, '--ttl', '30d', '--name', 'ci');
+  assert.equal(create.code, 0, create.stderr);
+  const [token] = lines(create) as [
+    { id: string; token: string; project: string; expiresAt: string },
+  ];
+  assert.deepEqual(Object.keys(token).sort(), ['expiresAt', 'id', 'project', 'token']);
+  assert.equal(token.project, slug);
+  const claims = verifyReadToken(token.token, TEST_JWT_SECRET);
+  assert.equal(claims.id, token.id);
+  assert.equal(new Date(claims.expiresAt).toISOString(), token.expiresAt);
+  assert.ok(Math.abs(claims.expiresAt - Date.now() - 30 * 86_400_000) < 120_000);
+
+  const list = await rum('token', 'list', '--project', slug);
+  assert.equal(list.code, 0, list.stderr);
+  const listed = lines(list);
+  // The token made with the project, and this one.
+  assert.equal(listed.length, 2);
+  assert.ok(listed.every((t) => !('token' in t) && t.revokedAt === null));
+  assert.equal(listed.find((t) => t.id === token.id)?.name, 'ci');
+
+  const revoke = await rum('token', 'revoke', token.id);
+  assert.equal(revoke.code, 0, revoke.stderr);
+  assert.deepEqual(Object.keys(lines(revoke)[0]!).sort(), ['id', 'project', 'revokedAt']);
+  assert.equal(Number(await redis.hget(REVOKED_TOKENS_HASH, token.id)), claims.expiresAt);
+  const after = lines(await rum('token', 'list', '--project', slug));
+  assert.ok(after.find((t) => t.id === token.id)?.revokedAt);
+
+  const unknown = await rum('token', 'revoke', 'rt_nope');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /read token "rt_nope" does not exist/);
+  const noProject = await rum('token', 'list', '--project', uniqueName('none'));
+  assert.equal(noProject.code, 1);
+  assert.match(noProject.stderr, /does not exist/);
+});
+
+test('rum project rotate-key: a new key at once; the old one published with the end of its grace', async () => {
+  const slug = uniqueName('rot');
+  const created = lines(await rum('project', 'create', '--name', slug))[0] as { ingestKey: string };
+  const run = await rum('project', 'rotate-key', slug, '--grace', '2h');
+  assert.equal(run.code, 0, run.stderr);
+  const rotated = lines(run)[0] as {
+    project: string;
+    ingestKey: string;
+    previousKeysExpireAt: string;
+  };
+  assert.equal(rotated.project, slug);
+  assert.notEqual(rotated.ingestKey, created.ingestKey);
+  assert.ok(Math.abs(Date.parse(rotated.previousKeysExpireAt) - Date.now() - 7_200_000) < 120_000);
+  const old = await lookupIngestKey(redis, created.ingestKey);
+  const current = await lookupIngestKey(redis, rotated.ingestKey);
+  assert.ok(old && old !== 'unpublished' && current && current !== 'unpublished');
+  assert.equal(old.expiresAt, Date.parse(rotated.previousKeysExpireAt));
+  assert.equal(current.expiresAt, null);
+  const listed = lines(await rum('project', 'list')).find((p) => p.project === slug);
+  assert.equal(listed?.ingestKey, rotated.ingestKey);
+  const missing = await rum('project', 'rotate-key', uniqueName('none'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /does not exist/);
+});
+
+test('rum dead-letter list and purge, for all projects or one', async () => {
+  await withDb(async (client) => {
+    await client.query(
+      `INSERT INTO dead_letters (job, beacon_index, project, reason, payload) VALUES
+         ('q:1:1', 0, 'shop', 'beacon 0: bad', $1), ('q:1:1', 1, 'blog', 'beacon 1: worse', '{"sid":"b"}')`,
+      [JSON.stringify({ sid: 'a\u0000' })],
+    );
+  });
+  const all = await rum('dead-letter', 'list');
+  assert.equal(all.code, 0, all.stderr);
+  const letters = lines(all);
+  assert.deepEqual(
+    letters.map((l) => [l.project, l.beacon, l.reason, l.payload]),
+    [
+      ['shop', 0, 'beacon 0: bad', { sid: 'a\u0000' }],
+      ['blog', 1, 'beacon 1: worse', { sid: 'b' }],
+    ],
+  );
+  assert.ok(letters.every((l) => typeof l.time === 'string' && l.job === 'q:1:1'));
+  assert.deepEqual(
+    lines(await rum('dead-letter', 'list', '--project', 'blog')).map((l) => l.project),
+    ['blog'],
+  );
+  assert.deepEqual(lines(await rum('dead-letter', 'purge', '--project', 'shop')), [{ purged: 1 }]);
+  assert.deepEqual(
+    lines(await rum('dead-letter', 'list')).map((l) => l.project),
+    ['blog'],
+  );
+  assert.deepEqual(lines(await rum('dead-letter', 'purge')), [{ purged: 1 }]);
+  assert.equal((await rum('dead-letter', 'list')).stdout, '');
+});
+
 test('bad arguments print the usage on stderr and exit with 2', async () => {
   for (const args of [
     ['project', 'create'],
@@ -153,6 +263,19 @@ test('bad arguments print the usage on stderr and exit with 2', async () => {
     ['migrate', 'extra'],
     ['migrate', 'status', 'extra'],
     ['migrate', '--status'],
+    ['project', 'create', '--name', 'x', '--ttl', '30 days'],
+    ['project', 'rotate-key'],
+    ['project', 'rotate-key', 'x', '--grace', '5x'],
+    ['token'],
+    ['token', 'create'],
+    ['token', 'create', '--project', 'x', '--ttl', '0d'],
+    ['token', 'list'],
+    ['token', 'revoke'],
+    ['token', 'revoke', 'a', 'b'],
+    ['token', 'frob'],
+    ['dead-letter'],
+    ['dead-letter', 'frob'],
+    ['dead-letter', 'list', '--bogus'],
   ]) {
     const run = await rum(...args);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);

@@ -40,6 +40,8 @@ describe('while Redis is down', () => {
   }
 
   it('answers 503 (never 202) for known and unknown keys, reports unhealthy, and recovers without a rebuild', async () => {
+    // A project whose key this ingest has not looked up yet (nothing cached).
+    const unseen = await h.createProject();
     assert.equal((await h.collect(project.key, validBeacon())).statusCode, 202);
     assert.deepEqual((await h.app.inject({ method: 'GET', url: '/health' })).json(), {
       status: 'ok',
@@ -65,14 +67,25 @@ describe('while Redis is down', () => {
 
     await startRedis();
     await waitForHealthy();
-    // The private server keeps nothing across restarts.
+    // The private server keeps nothing across restarts: the key set is lost. Until it is
+    // republished, a key ingest cannot find is a 503 with Retry-After, never a 401 (the SDK
+    // drops a beacon answered 401; it retries a 503).
+    for (const key of [unseen.key, 'pk_never-existed']) {
+      const lost = await h.collect(key, validBeacon());
+      assert.equal(lost.statusCode, 503, lost.body);
+      assert.match(lost.json().message, /ingest keys are being restored/);
+      assert.equal(lost.headers['retry-after'], '5');
+    }
     await h.republish();
+    assert.equal((await h.collect(unseen.key, validBeacon())).statusCode, 202);
+    const unknown = await h.collect('pk_never-existed-2', validBeacon());
+    assert.equal(unknown.statusCode, 401, 'once the set is whole, an unknown key is a 401');
     const beacon = validBeacon();
     const back = await h.collect(project.key, beacon);
     assert.equal(back.statusCode, 202, back.body);
     const jobs = await h.jobs();
-    assert.equal(jobs.length, 1);
-    assert.deepEqual(jobs[0]!.data.beacons[0]!.beacon, beacon);
+    assert.equal(jobs.length, 2, "unseen's beacon and this one");
+    assert.deepEqual(jobs[1]!.data.beacons[0]!.beacon, beacon);
   });
 
   it('answers 503 when Redis stalls instead of waiting for it', async () => {

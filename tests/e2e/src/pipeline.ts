@@ -77,8 +77,11 @@ export interface Pipeline {
   worker: RunningWorker;
   live: RunningLive | undefined;
   query: FastifyInstance | undefined;
-  /** POSTs to the ingest API; resolves with the status and the body. */
-  send(beacon: Beacon | null, options?: SendOptions): Promise<{ status: number; body: string }>;
+  /** POSTs to the ingest API; resolves with the status, headers and body. */
+  send(
+    beacon: Beacon | null,
+    options?: SendOptions,
+  ): Promise<{ status: number; headers: Headers; body: string }>;
   /** Resolves once every job of the queue is completed or failed. */
   drained(timeoutMs?: number): Promise<void>;
   /** Stops everything it started, drops the test queue's keys. */
@@ -174,7 +177,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         headers: { 'content-type': 'application/json', ...sendOptions.headers },
         body: sendOptions.body ?? JSON.stringify(beacon),
       });
-      return { status: res.status, body: await res.text() };
+      return { status: res.status, headers: res.headers, body: await res.text() };
     };
 
     const drained = async (timeoutMs = 60_000) => {

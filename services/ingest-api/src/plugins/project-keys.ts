@@ -26,7 +26,10 @@ declare module 'fastify' {
 }
 
 export interface ProjectKeysOptions {
-  /** How long a found project is trusted before Redis is asked again. */
+  /**
+   * How long a found project is trusted before Redis is asked again: how late a change to it
+   * (a rotated key's end of grace, new origins) takes effect.
+   */
   ttlMs: number;
   /** How long an unknown key stays unknown (so a stream of bad keys does not hit Redis each time). */
   negativeTtlMs: number;
@@ -35,7 +38,7 @@ export interface ProjectKeysOptions {
 }
 
 export const DEFAULT_PROJECT_KEYS: ProjectKeysOptions = {
-  ttlMs: 30_000,
+  ttlMs: 5_000,
   negativeTtlMs: 5_000,
   maxEntries: 10_000,
 };
