@@ -120,6 +120,18 @@ test('a first-release database with data migrates to the current schema: data ke
     assert.deepEqual(await migrationStatus(pool), { applied: ALL, pending: [] });
     assert.deepEqual(await rowCounts(pool), before, 'every row kept');
     assert.deepEqual(await catalogSnapshot(pool), freshCatalog, 'the same schema as a new install');
+    // Each project's ingest key moved to ingest_keys (0004) and is still its current key.
+    assert.deepEqual(
+      (
+        await pool.query(
+          `SELECT p.slug, k.key, k.expires_at FROM ingest_keys k JOIN projects p ON p.id = k.project_id ORDER BY 1`,
+        )
+      ).rows,
+      [
+        { slug: 'blog', key: 'pk_blog', expires_at: null },
+        { slug: 'shop', key: 'pk_shop', expires_at: null },
+      ],
+    );
 
     await refreshRollups(pool);
     for (const name of ['LCP', 'CLS'] as const) {
