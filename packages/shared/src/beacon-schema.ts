@@ -31,6 +31,15 @@ const Joi: BaseJoi.Root = BaseJoi.extend((joi: BaseJoi.Root) => ({
   },
 }));
 
+function parsesAsUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const HOURS = MAX_EVENT_AGE_MS / 3_600_000;
 const MINUTES = MAX_EVENT_LEAD_MS / 60_000;
 
@@ -97,6 +106,9 @@ export const beaconSchema = Joi.object<Beacon>({
   url: Joi.string()
     .uri({ scheme: ['http', 'https'] })
     .max(LIMITS.url)
+    // Joi's RFC 3986 check lets through what WHATWG URL (the browser's, and the workers') refuses:
+    // ports over 65535, IPv4 parts over 255, percent-encoded hosts.
+    .custom((url: string, helpers) => (parsesAsUrl(url) ? url : helpers.error('string.uri')))
     .required(),
   events: Joi.array().items(event).max(MAX_EVENTS_PER_BEACON).required(),
   errors: Joi.array().items(error).max(MAX_ERRORS_PER_BEACON),

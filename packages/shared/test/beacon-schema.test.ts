@@ -225,7 +225,16 @@ test('unknown fields are refused so a typo does not silently lose data', () => {
   );
 });
 
-test('the url must be http(s)', () => {
+test('the url must be http(s) and parse as the browser and the workers parse it', () => {
   assert.match(errorOf(beacon({ url: 'javascript:alert(1)' })), /url/);
   assert.match(errorOf(beacon({ url: 'not a url' })), /url/);
+  for (const url of [
+    'https://example.com:99999/a',
+    'http://1.2.3.256/x',
+    'https://exam%2Fple.com/',
+    'http://1.2.3.4.5/',
+    'http://4294967296/',
+  ]) {
+    assert.match(errorOf(beacon({ url })), /"url" must be a valid uri/, url);
+  }
 });

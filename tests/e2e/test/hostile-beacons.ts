@@ -724,9 +724,9 @@ function unstorableCases(T: number): fc.Arbitrary<HostileCase> {
         set(m, bad);
         return plainCase(`unstorable/${field}`, 'reject', m.beacon);
       }
-      // Bytes that are not UTF-8 at all: the server reads them as U+FFFD, which is storable.
+      // Bytes that are not UTF-8 at all: refused (decoding would store U+FFFD, not what was sent).
       set(m, BAD_BYTES_TOKEN);
-      return plainCase(`not-utf8/${field}`, 'any', m.beacon);
+      return plainCase(`not-utf8/${field}`, 'reject', m.beacon);
     });
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { ERROR_CODES, IngestError } from '../errors.ts';
@@ -14,7 +15,7 @@ export async function decodeBody(
   limit: number,
 ): Promise<string> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
-  if (encoding === 'identity' || encoding === '') return raw.toString('utf8');
+  if (encoding === 'identity' || encoding === '') return utf8(raw);
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
     throw new IngestError(
       415,
@@ -22,9 +23,9 @@ export async function decodeBody(
       `Content-Encoding "${encoding}" is not supported; send gzip or no encoding`,
     );
   }
+  let inflated: Buffer;
   try {
-    const inflated = await gunzipAsync(raw, { maxOutputLength: limit });
-    return inflated.toString('utf8');
+    inflated = await gunzipAsync(raw, { maxOutputLength: limit });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new IngestError(
@@ -35,4 +36,16 @@ export async function decodeBody(
     }
     throw new IngestError(400, ERROR_CODES.badBeacon, 'body is not valid gzip');
   }
+  return utf8(inflated);
+}
+
+/**
+ * The body as text, refused when it is not UTF-8: decoding would silently turn the bad bytes
+ * into U+FFFD, and what is stored would differ from what was sent.
+ */
+function utf8(bytes: Buffer): string {
+  if (!isUtf8(bytes)) {
+    throw new IngestError(400, ERROR_CODES.badBeacon, 'body is not valid UTF-8');
+  }
+  return bytes.toString('utf8');
 }
