@@ -19,18 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Bull from 'bull';
 import Fastify from 'fastify';
-import {
-  BULL_PREFIX,
-  createRedis,
-  unpublishIngestKey,
-  loadConfig,
-  publishIngestKey,
-  type Beacon,
-  type CollectJob,
-} from '@rum/shared';
-import { buildApp } from '../services/ingest-api/src/app.ts';
-import type { BatchOptions } from '../services/ingest-api/src/plugins/queue.ts';
-import { RATE_LIMIT_NAMESPACE } from '../services/ingest-api/src/routes/collect.ts';
+import { BULL_PREFIX, type Beacon, type CollectJob } from '@rum/contract';
+import { createRedis, unpublishIngestKey, loadConfig, publishIngestKey } from '@rum/server-kit';
+import { buildApp, RATE_LIMIT_NAMESPACE, type BatchOptions } from '@rum/ingest-api';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -199,7 +190,7 @@ async function runIngest(name: string, batch?: Partial<BatchOptions>): Promise<I
     const result = await measure(name, `${address}/v1/collect?key=${ingestKey}`);
     // Closing waits for requests in flight and flushes the micro-batcher, so every 202 is counted.
     await close();
-    const metric = await app.metrics.requests.get();
+    const metric = await app.metrics.getSingleMetric('rum_http_requests_total')!.get();
     const server202 = metric.values
       .filter((v) => v.labels.route === '/v1/collect' && v.labels.status_code === '202')
       .reduce((sum, v) => sum + v.value, 0);

@@ -8,9 +8,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { LIVE_FLUSH_MS, LIVE_RECENT_LIMIT, type Beacon } from '@rum/shared';
+import { LIVE_FLUSH_MS, LIVE_RECENT_LIMIT, type Beacon } from '@rum/contract';
 import { startPipeline } from '@rum/e2e-tests/pipeline';
-import { connected, openClient } from '@rum/e2e-tests/live-client';
+import { connected, openClient } from '@rum/testing/live-client';
 
 /** Measured beacons (`--beacons=N` to change). */
 const BEACONS = Number(

@@ -28,18 +28,15 @@ import Bull from 'bull';
 import {
   BULL_PREFIX,
   COLLECT_QUEUE,
-  createPool,
-  createRedis,
-  loadConfig,
   type Beacon,
   type BeaconEvent,
   type CollectJob,
   type MetricName,
-  type Pool,
-} from '@rum/shared';
-import { createTestProject, startPrivateRedis, TEST_JWT_SECRET } from '@rum/cli/test-support';
-import { migrate } from '@rum/cli/migrate';
-import { buildApp } from '../services/ingest-api/src/app.ts';
+} from '@rum/contract';
+import { createPool, createRedis, loadConfig, type Pool } from '@rum/server-kit';
+import { createTestProject, startPrivateRedis, TEST_JWT_SECRET } from '@rum/testing';
+import { migrate } from '@rum/server-kit';
+import { buildApp } from '@rum/ingest-api';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const SENDERS = Number(process.env.BENCH_CONNECTIONS ?? 16);

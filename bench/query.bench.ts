@@ -16,11 +16,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedTimescale, type EmbeddedTimescale } from '@rum/cli/embedded-db';
-import { migrate, refreshRollups } from '@rum/cli/migrate';
-import { METRIC_NAMES, THRESHOLDS } from '@rum/shared/contract';
-import { createPool, createRedis, loadConfig, signReadToken, type Pool } from '@rum/shared';
-import { buildApp } from '../services/query-api/src/app.ts';
+import { startEmbeddedTimescale, type EmbeddedTimescale } from '@rum/embedded-db';
+import { migrate, refreshRollups } from '@rum/server-kit';
+import { METRIC_NAMES, THRESHOLDS } from '@rum/contract';
+import { createPool, createRedis, loadConfig, signReadToken, type Pool } from '@rum/server-kit';
+import { buildApp } from '@rum/query-api';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 100_000);
@@ -158,8 +158,7 @@ async function main(): Promise<void> {
 
     const app = await buildApp({
       pool,
-      redisUrl: config.redisUrl,
-      config: { jwtSecret, logLevel: 'warn' },
+      config: { ...config, jwtSecret, logLevel: 'warn' },
       rateLimit: { max: 1_000_000 },
     });
     await app.ready();

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { loadConfig } from '@rum/shared';
+import { loadConfig } from '@rum/server-kit';
 
 /**
  * The dev server listens on `DASHBOARD_PORT` (config.dashboardPort). The config is loaded

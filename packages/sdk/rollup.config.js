@@ -7,7 +7,7 @@ import typescript from '@rollup/plugin-typescript';
 const ts = (declarations = false) =>
   typescript({
     tsconfig: './tsconfig.build.json',
-    include: ['src/**/*.ts', '../shared/src/**/*.ts'],
+    include: ['src/**/*.ts', '../contract/src/**/*.ts'],
     filterRoot: '.',
     noEmitOnError: true,
     declaration: declarations,
@@ -42,8 +42,8 @@ function withoutSoftNavs() {
 }
 
 /**
- * Makes the emitted `.d.ts` files work for npm users: `@rum/shared` is a private workspace,
- * so its contract types ship inside our package (types/shared) and are imported relatively;
+ * Makes the emitted `.d.ts` files work for npm users: `@rum/contract` is a private workspace,
+ * so its types ship inside our package (types/contract) and are imported relatively;
  * `.ts` specifiers (fine inside the repo) become `.js`.
  */
 function publishableTypes() {
@@ -54,7 +54,7 @@ function publishableTypes() {
         if (file.type != 'asset' || !file.fileName.endsWith('.d.ts')) continue;
         const depth = file.fileName.split('/').length - 2; // folders below types/
         file.source = String(file.source)
-          .replaceAll("'@rum/shared/contract'", `'${'../'.repeat(depth)}shared/src/contract.js'`)
+          .replaceAll("'@rum/contract'", `'${'../'.repeat(depth)}contract/src/index.js'`)
           .replace(/(from '\.{1,2}\/[^']*)\.ts'/g, "$1.js'");
       }
     },

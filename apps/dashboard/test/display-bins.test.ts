@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { THRESHOLDS } from '@rum/shared/contract';
+import { THRESHOLDS } from '@rum/contract';
 import { toDisplayBins } from '../src/features/histogram/utils/display-bins.ts';
 
 const label = (v: number) => String(v);

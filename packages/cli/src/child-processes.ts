@@ -10,8 +10,6 @@ export interface ManagedProcess {
   child: ChildProcess;
   /** Resolves with the exit code (or the signal's name) when the process has exited. */
   exited: Promise<number | string>;
-  /** Lines of output seen so far are matched against this by {@link waitForLine}. */
-  onLine(listener: (line: string) => void): void;
 }
 
 const LEVELS: Record<number, string> = {
@@ -58,12 +56,10 @@ export function startProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const listeners: ((line: string) => void)[] = [];
   const prefix = `[${name}]`.padEnd(14);
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       options.write(`${prefix} ${formatLogLine(line)}`);
-      for (const listener of listeners) listener(line);
     });
   }
   const exited = new Promise<number | string>((resolve) => {
@@ -73,7 +69,7 @@ export function startProcess(
       resolve('error');
     });
   });
-  return { name, child, exited, onLine: (listener) => listeners.push(listener) };
+  return { name, child, exited };
 }
 
 function isRunning(p: ManagedProcess): boolean {
@@ -128,13 +124,4 @@ export function answers(url: string): () => Promise<boolean> {
     await response.body?.cancel();
     return response.ok;
   };
-}
-
-/** A readiness check: the process has printed a line containing `text`. */
-export function printed(p: ManagedProcess, text: string): () => Promise<boolean> {
-  let seen = false;
-  p.onLine((line) => {
-    if (line.includes(text)) seen = true;
-  });
-  return async () => seen;
 }

@@ -1,5 +1,5 @@
-import { readEmbeddedState, createPool, type Config, type Pool } from '@rum/shared';
-import { startEmbeddedTimescale } from './embedded-db.ts';
+import { readEmbeddedState, createPool, type Config, type Pool } from '@rum/server-kit';
+import { startEmbeddedTimescale } from '@rum/embedded-db';
 
 /**
  * Runs `fn` with a pool on `DATABASE_URL`, on the embedded server already serving the data

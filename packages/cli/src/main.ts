@@ -1,4 +1,4 @@
-import { loadConfig } from '@rum/shared';
+import { ensureDevJwtSecret, loadConfig, type Config } from '@rum/server-kit';
 import { USAGE, UsageError } from './usage.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { projectCommand } from './commands/project.ts';
@@ -10,8 +10,19 @@ import { deadLetterCommand } from './commands/dead-letter.ts';
 
 const [command, ...args] = process.argv.slice(2);
 
+/**
+ * The config; in development, the first `rum` command creates the JWT secret that signs read
+ * tokens, in the data folder, so `npm start` needs no setup (services only read it).
+ */
+function loadCliConfig(): Config {
+  const loaded = loadConfig();
+  if (loaded.jwtSecret !== null || loaded.production) return loaded;
+  ensureDevJwtSecret(loaded.dataDir);
+  return loadConfig();
+}
+
 async function run(): Promise<void> {
-  const config = loadConfig();
+  const config = loadCliConfig();
   switch (command) {
     case 'migrate':
       return migrateCommand(config, args);

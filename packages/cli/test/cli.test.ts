@@ -6,15 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { lookupIngestKey, REVOKED_TOKENS_HASH, verifyReadToken, type Redis } from '@rum/shared';
-import { startEmbeddedTimescale } from '../src/embedded-db.ts';
-import { loadMigrations } from '../src/migrate.ts';
-import {
-  connectTestRedis,
-  uniqueName,
-  TEST_JWT_SECRET,
-  TEST_REDIS_URL,
-} from '../src/test-support.ts';
+import { REVOKED_TOKENS_HASH } from '@rum/contract';
+import { lookupIngestKey, verifyReadToken, type Redis } from '@rum/server-kit';
+import { startEmbeddedTimescale } from '@rum/embedded-db';
+import { loadMigrations } from '@rum/server-kit';
+import { connectTestRedis, uniqueName, TEST_JWT_SECRET, TEST_REDIS_URL } from '@rum/testing';
 import pg from 'pg';
 
 const RUM = fileURLToPath(new URL('../bin/rum.js', import.meta.url));

@@ -9,4 +9,4 @@ export type {
   BeaconConnection,
   MetricName,
   Rating,
-} from '@rum/shared/contract';
+} from '@rum/contract';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LIMITS, type BeaconError, type BeaconEvent } from '@rum/shared/contract';
+import { LIMITS, type BeaconError, type BeaconEvent } from '@rum/contract';
 import { hide, launchChromium, settle, waitFor } from './support/browser.ts';
 import { startCaptureServer, type Captured, type CaptureServer } from './support/captureServer.ts';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BeaconError } from '@rum/shared/contract';
+import type { BeaconError } from '@rum/contract';
 import { captureErrors } from '../src/lib/captureErrors.ts';
 import { MAX_ERRORS_PER_PAGE } from '../src/lib/defaults.ts';
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LIMITS, isStorableText, type BeaconError, type BeaconEvent } from '@rum/shared/contract';
-import { validateBeacon } from '@rum/shared';
+import { LIMITS, isStorableText, type BeaconError, type BeaconEvent } from '@rum/contract';
+import { validateBeacon } from '@rum/contract/schema';
 import { clipStrings } from '../src/lib/clipStrings.ts';
 import { splitBatch } from '../src/lib/splitBatch.ts';
 

@@ -9,8 +9,8 @@ import {
   MAX_EVENTS_PER_BEACON,
   type BeaconError,
   type BeaconEvent,
-} from '@rum/shared/contract';
-import { validateBeacon } from '@rum/shared';
+} from '@rum/contract';
+import { validateBeacon } from '@rum/contract/schema';
 import { splitBatch } from '../src/lib/splitBatch.ts';
 import { MAX_BATCH_EVENTS, MAX_SEND_AGE_MS } from '../src/lib/defaults.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LIMITS } from '@rum/shared/contract';
+import { LIMITS } from '@rum/contract';
 import { stripUrl } from '../src/lib/stripUrl.ts';
 
 test('drops the query string and the fragment', () => {

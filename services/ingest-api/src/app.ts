@@ -1,14 +1,12 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { COLLECT_QUEUE, MAX_BODY_BYTES, createLogger, type Config, type Logger } from '@rum/shared';
-import { errorHandler, notFoundHandler } from './errors.ts';
-import metricsPlugin from './plugins/metrics.ts';
+import { COLLECT_QUEUE, MAX_BODY_BYTES } from '@rum/contract';
+import { createLogger, withTimeout, type Config, type Logger } from '@rum/server-kit';
+import { createServiceApp, health, redis } from '@rum/server-kit/http';
+import { REDIS_TIMEOUT_MS } from './lib/not-queued.ts';
 import securityHeaders from './plugins/security-headers.ts';
-import redisPlugin from './plugins/redis.ts';
 import queuePlugin, { DEFAULT_BATCH, type BatchOptions } from './plugins/queue.ts';
 import projectKeysPlugin, { type ProjectKeysOptions } from './plugins/project-keys.ts';
-import healthRoutes from './routes/health.ts';
-import metricsRoutes from './routes/metrics.ts';
 import collectRoutes from './routes/collect.ts';
 
 export interface AppOptions {
@@ -23,47 +21,41 @@ export interface AppOptions {
 
 /**
  * The whole ingest API as one plugin: resources first, then routes. It never listens. Not
- * encapsulated, so its decorators (redis, collectQueue, metrics...) are the host instance's.
+ * encapsulated, so its decorators (redis, collectQueue, …) are the host instance's.
  */
 export const ingestApp = fp<AppOptions>(
   async (app, options) => {
     const { config } = options;
     const redisUrl = options.redisUrl ?? config.redisUrl;
 
-    app.setErrorHandler(errorHandler);
-    app.setNotFoundHandler(notFoundHandler);
     // Beacons are sent cross-origin with no-cors (sendBeacon): the answer must not be blocked by CORP.
     await app.register(securityHeaders, { crossOriginResourcePolicy: { policy: 'cross-origin' } });
-
-    await app.register(metricsPlugin);
-    await app.register(redisPlugin, { url: redisUrl });
+    // Without Redis no beacon can be checked or queued: refuse to start, naming the fix.
+    await app.register(redis, { url: redisUrl, whenDownAtStart: 'refuse' });
     await app.register(queuePlugin, {
       url: redisUrl,
       name: options.queueName ?? COLLECT_QUEUE,
       batch: { ...DEFAULT_BATCH, ...options.batch },
     });
     await app.register(projectKeysPlugin, options.projectKeys ?? {});
-
-    await app.register(healthRoutes);
-    await app.register(metricsRoutes);
+    await app.register(health, {
+      checks: {
+        // Both connections a beacon needs: keys and rate limits, and the queue's.
+        redis: { check: () => withTimeout(app.redis.ping(), REDIS_TIMEOUT_MS, 'PING') },
+        queue: {
+          check: () => withTimeout(app.collectQueue.queue.client.ping(), REDIS_TIMEOUT_MS, 'PING'),
+        },
+      },
+    });
     await app.register(collectRoutes, { prefix: '/v1', countryHeader: config.countryHeader });
   },
-  { name: 'rum-ingest-api' },
+  { name: 'rum-ingest-api', dependencies: ['rum-errors', 'rum-metrics'] },
 );
 
-/**
- * A Fastify instance running {@link ingestApp}, not yet listening. Per-request logs are off:
- * at thousands of beacons a second they would cost more than the work, and /metrics counts
- * every answer; rejections are logged at debug, failures at error.
- */
+/** The ingest API as a Fastify instance, not yet listening. */
 export function buildApp(options: AppOptions & { logger?: Logger }): FastifyInstance {
-  const loggerInstance: FastifyBaseLogger =
-    options.logger ?? createLogger('ingest-api', options.config.logLevel);
-  const app = Fastify({
-    loggerInstance,
-    bodyLimit: MAX_BODY_BYTES,
-    logController: new LogController({ disableRequestLogging: true }),
-  });
+  const logger = options.logger ?? createLogger('ingest-api', options.config.logLevel);
+  const app = createServiceApp({ logger, fastify: { bodyLimit: MAX_BODY_BYTES } });
   void app.register(ingestApp, options);
   return app;
 }

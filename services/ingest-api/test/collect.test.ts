@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { COLLECT_JOB_OPTIONS } from '@rum/shared';
+import { COLLECT_JOB_OPTIONS } from '@rum/contract';
 import { startHarness, validBeacon, type Harness, type TestProject } from './helpers.ts';
 
 describe('POST /v1/collect accepts a beacon only once it is queued', () => {

@@ -1,7 +1,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_BEACON, type ErrorResponse } from '@rum/shared';
+import { MAX_BODY_BYTES, MAX_EVENTS_PER_BEACON, type ErrorResponse } from '@rum/contract';
 import type { LightMyRequestResponse } from 'fastify';
 import { startHarness, validBeacon, type Harness, type TestProject } from './helpers.ts';
 

@@ -13,7 +13,7 @@ describe('/health and /metrics', () => {
   it('/health is 200 {status: ok} while Redis answers', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/health' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { status: 'ok' });
+    assert.deepEqual(res.json(), { status: 'ok', checks: { redis: 'ok', queue: 'ok' } });
   });
 
   it('/metrics counts answers by status, queue-add latency and accepted events', async () => {
@@ -29,13 +29,13 @@ describe('/health and /metrics', () => {
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
     assert.equal(
       value(
-        /rum_ingest_http_requests_total\{method="POST",route="\/v1\/collect",status_code="202"\} (\d+)/,
+        /rum_http_requests_total\{method="POST",route="\/v1\/collect",status_code="202"\} (\d+)/,
       ),
       2,
     );
     assert.equal(
       value(
-        /rum_ingest_http_requests_total\{method="POST",route="\/v1\/collect",status_code="401"\} (\d+)/,
+        /rum_http_requests_total\{method="POST",route="\/v1\/collect",status_code="401"\} (\d+)/,
       ),
       1,
     );

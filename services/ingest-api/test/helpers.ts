@@ -2,19 +2,17 @@
 import { gzipSync } from 'node:zlib';
 import Bull from 'bull';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { BULL_PREFIX, type Beacon, type CollectJob } from '@rum/contract';
 import {
-  BULL_PREFIX,
   createRedis,
   loadConfig,
   publishAllIngestKeys,
   publishIngestKey,
   unpublishIngestKey,
-  type Beacon,
-  type CollectJob,
   type IngestProject,
   type Redis,
-} from '@rum/shared';
-import { TEST_JWT_SECRET, TEST_REDIS_URL, uniqueName } from '@rum/cli/test-support';
+} from '@rum/server-kit';
+import { TEST_JWT_SECRET, TEST_REDIS_URL, uniqueName } from '@rum/testing';
 import { buildApp, type AppOptions } from '../src/app.ts';
 import { RATE_LIMIT_NAMESPACE } from '../src/routes/collect.ts';
 

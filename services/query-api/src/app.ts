@@ -2,39 +2,41 @@
  * The query API as a Fastify plugin, and `buildApp()` which wraps it in an instance that
  * never listens (server.ts listens; tests use `app.inject()`).
  */
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyPluginAsync,
-} from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import { createLogger, loadConfig, resolveDatabaseUrl, type Config, type Pool } from '@rum/shared';
+import {
+  createLogger,
+  requireJwtSecret,
+  resolveDatabaseUrl,
+  type Config,
+  type Logger,
+  type Pool,
+} from '@rum/server-kit';
+import { createServiceApp, database, health, redis } from '@rum/server-kit/http';
 import cachePlugin from './plugins/cache.ts';
-import dbPlugin from './plugins/db.ts';
-import errorsPlugin from './plugins/errors.ts';
-import metricsPlugin from './plugins/metrics.ts';
 import type { RateLimitPluginOptions } from './plugins/rate-limit.ts';
-import redisPlugin from './plugins/redis.ts';
 import revokedTokensPlugin from './plugins/revoked-tokens.ts';
-import health from './routes/health.ts';
 import projectRoutes from './routes/projects/index.ts';
 
-export interface QueryApiOptions {
-  jwtSecret: string;
-  redisUrl: string;
-  /** A pool owned by the caller; otherwise one is opened on `databaseUrl` and closed with the app. */
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  /** A pool owned by the caller; otherwise one is opened on the configured database and closed with the app. */
   pool?: Pool;
-  databaseUrl?: string;
   rateLimit?: RateLimitPluginOptions;
   /** How long start-up waits for Redis before serving uncached. */
   redisConnectWaitMs?: number;
 }
 
-/** The whole API: resources, docs, CORS, helmet, errors, health, metrics and the /v1 routes. */
-export const queryApi: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
-  await app.register(errorsPlugin);
+/** Longest a cache or rate-limit command may take before it counts as a Redis failure. */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/** The whole API: docs, CORS, helmet, resources, health and the /v1 routes. */
+export const queryApi: FastifyPluginAsync<AppOptions> = async (app, opts) => {
+  const { config } = opts;
+  const jwtSecret = requireJwtSecret(config);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -64,48 +66,46 @@ export const queryApi: FastifyPluginAsync<QueryApiOptions> = async (app, opts) =
     maxAge: 600,
   });
   await app.register(helmet, { crossOriginResourcePolicy: { policy: 'cross-origin' } });
-  await app.register(dbPlugin, {
-    ...(opts.pool ? { pool: opts.pool } : {}),
-    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
-  });
-  await app.register(redisPlugin, {
-    redisUrl: opts.redisUrl,
-    ...(opts.redisConnectWaitMs !== undefined ? { connectWaitMs: opts.redisConnectWaitMs } : {}),
+  await app.register(
+    database,
+    opts.pool ? { pool: opts.pool } : { url: resolveDatabaseUrl(config) },
+  );
+  // Redis only caches answers and counts rate limits here: without it the API answers uncached.
+  await app.register(redis, {
+    url: config.redisUrl,
+    whenDownAtStart: 'degrade',
+    connectWaitMs: opts.redisConnectWaitMs ?? 2000,
+    client: { commandTimeout: REDIS_COMMAND_TIMEOUT_MS },
   });
   await app.register(revokedTokensPlugin);
-  await app.register(metricsPlugin);
   await app.register(cachePlugin);
-  await app.register(health);
-  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(health, {
+    checks: {
+      database: { check: () => app.db.query('SELECT 1') },
+      redis: { check: () => app.redis.ping(), optional: true },
+    },
+  });
+  app.get('/docs/json', { schema: { hide: true } as FastifySchema }, async () => app.swagger());
   await app.register(projectRoutes, {
     prefix: '/v1/projects/:project',
-    jwtSecret: opts.jwtSecret,
+    jwtSecret,
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
 };
 
-export interface BuildAppOptions extends Partial<Omit<QueryApiOptions, 'jwtSecret' | 'redisUrl'>> {
-  /** Overrides over `loadConfig()` (the environment). */
-  config?: Partial<Config>;
-  redisUrl?: string;
-}
-
-/** A ready-to-`listen` (or `inject`) instance; reads the environment once through `loadConfig()`. */
-export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const config: Config = { ...loadConfig(), ...options.config };
-  const app = Fastify({
-    loggerInstance: createLogger('query-api', config.logLevel) as FastifyBaseLogger,
-    // Unknown query parameters are a 400, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
-    // Behind a proxy the client IP (rate limit key without a token) comes from X-Forwarded-For.
-    trustProxy: config.production,
+/** The query API as a Fastify instance, not yet listening (server.ts listens; tests use `inject`). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger('query-api', config.logLevel);
+  const app = createServiceApp({
+    logger,
+    fastify: {
+      // Unknown query parameters are a 400, not silently dropped.
+      ajv: { customOptions: { removeAdditional: false } },
+      // Behind a proxy the client IP (rate limit key without a token) comes from X-Forwarded-For.
+      trustProxy: config.production,
+    },
   });
-  const { config: _config, redisUrl, ...rest } = options;
-  await app.register(queryApi, {
-    ...rest,
-    jwtSecret: config.jwtSecret,
-    redisUrl: redisUrl ?? config.redisUrl,
-    ...(rest.pool || rest.databaseUrl ? {} : { databaseUrl: resolveDatabaseUrl(config) }),
-  });
+  await app.register(queryApi, options);
   return app;
 }

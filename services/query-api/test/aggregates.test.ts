@@ -9,10 +9,10 @@ import {
   connectTestRedis,
   createTestProject,
   startTestDatabase,
-  TEST_JWT_SECRET,
   type TestDatabase,
   type TestProject,
-} from '@rum/cli/test-support';
+  testConfig,
+} from '@rum/testing';
 import {
   METRIC_NAMES,
   type BreakdownResponse,
@@ -24,8 +24,8 @@ import {
   type SessionResponse,
   type SummaryResponse,
   type TimeseriesResponse,
-} from '@rum/shared/contract';
-import type { Redis } from '@rum/shared';
+} from '@rum/contract';
+import type { Redis } from '@rum/server-kit';
 import { buildApp } from '../src/app.ts';
 import { BINS_PER_BUCKET } from '../src/queries/histogram.ts';
 import {
@@ -56,7 +56,7 @@ before(async () => {
   const pages = await createPages(db.pool, project.id);
   data = generateDataSet(pages, Date.now());
   await insertDataSet(db.pool, project.id, data);
-  app = await buildApp({ pool: db.pool, config: { jwtSecret: TEST_JWT_SECRET, logLevel: 'warn' } });
+  app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
   await app.ready();
 });
 

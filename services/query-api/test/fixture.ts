@@ -2,18 +2,11 @@
  * A generated data set with known values, inserted straight into the tables, and the exact
  * reference computations the tests compare the API's answers with.
  */
-import {
-  METRIC_NAMES,
-  THRESHOLDS,
-  binOf,
-  rate,
-  type MetricName,
-  type Rating,
-} from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
-import { refreshRollups } from '@rum/cli/migrate';
+import { METRIC_NAMES, THRESHOLDS, binOf, rate, type MetricName, type Rating } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
+import { refreshRollups } from '@rum/server-kit';
 // Seeded, so the data set (and any failure) is reproducible.
-import { seededRandom as prng } from '@rum/cli/synthetic-traffic';
+import { seededRandom as prng } from '@rum/testing/synthetic-traffic';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;

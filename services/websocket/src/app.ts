@@ -1,35 +1,38 @@
-import { once } from 'node:events';
-import { createServer, type Server as HttpServer } from 'node:http';
+/**
+ * The live socket.io server, as a service like the others (Fastify: health, metrics, the one
+ * error handler and shutdown): socket.io is attached to the app's own HTTP server. It checks the
+ * read token at the handshake, puts each socket in its project's room and nothing else, and
+ * receives what the workers emit (and what other instances broadcast) through the Redis
+ * adapter. A client whose token is revoked or expires is disconnected.
+ */
+import type { FastifyInstance } from 'fastify';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { Counter, Gauge } from 'prom-client';
 import { Server } from 'socket.io';
+import {
+  projectRoom,
+  SOCKET_IO_REDIS_KEY,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@rum/contract';
 import {
   createLogger,
   createRedis,
-  projectRoom,
   redisUnreachableMessage,
-  RevokedTokens,
+  requireJwtSecret,
   REVOKED_TOKENS_POLL_MS,
-  SOCKET_IO_REDIS_KEY,
-  type ClientToServerEvents,
+  RevokedTokens,
+  type Config,
   type Logger,
   type Redis,
-  type ServerToClientEvents,
-} from '@rum/shared';
+} from '@rum/server-kit';
+import { createServiceApp, health } from '@rum/server-kit/http';
 import { checkHandshake, type LiveSocketData } from './auth.ts';
-import { createHealthHandler, createLiveMetrics } from './health.ts';
 
 export { UNAUTHORIZED_CODE } from './auth.ts';
 
 /** Clients only listen, so anything larger than a handshake is abuse. */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
-
-export interface LiveServerOptions {
-  /** Server to attach to; created (not listening) when omitted. `close()` closes it either way. */
-  httpServer?: HttpServer;
-  redisUrl: string;
-  jwtSecret: string;
-  logger?: Logger;
-}
 
 /** Instances talk to each other only through Redis, so there are no server-to-server events. */
 type InterServerEvents = Record<string, never>;
@@ -41,44 +44,57 @@ export type LiveIo = Server<
   LiveSocketData
 >;
 
-export interface LiveServer {
-  io: LiveIo;
-  httpServer: HttpServer;
-  /** Disconnects every client, closes the http server and quits both Redis clients. */
-  close(): Promise<void>;
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: LiveIo;
+  }
 }
 
-/**
- * The live socket.io server: checks the read token at the handshake, puts each socket in
- * its project's room and nothing else, and receives what the workers emit (and what other
- * instances broadcast) through the Redis adapter. Never listens: the caller does.
- * Rejects with a message naming the fix when Redis is not reachable.
- */
-export async function createLiveServer(options: LiveServerOptions): Promise<LiveServer> {
-  const log = options.logger ?? createLogger('websocket');
-  const redis = await connectAdapterClients(options.redisUrl, log);
-  const isRedisReady = () => redis.pub.status === 'ready' && redis.sub.status === 'ready';
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+}
 
-  const metrics = createLiveMetrics();
-  const health = createHealthHandler(isRedisReady, metrics);
-  let httpServer = options.httpServer;
-  if (httpServer) {
-    // socket.io hands every non-socket.io request to the listeners present before it attached.
-    httpServer.on('request', health);
-  } else {
-    httpServer = createServer((req, res) => {
-      if (!health(req, res))
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-    });
-  }
+/** The websocket service as a Fastify instance (with `app.io`), not yet listening. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const jwtSecret = requireJwtSecret(config);
+  const log = options.logger ?? createLogger('websocket', config.logLevel);
+  const redis = await connectAdapterClients(config.redisUrl, log);
+  const app = createServiceApp({ logger: log });
+  await app.after();
 
-  const io: LiveIo = new Server(httpServer, {
+  const connectedClients = new Gauge({
+    name: 'rum_ws_connected_clients',
+    help: 'socket.io clients connected to this instance',
+    registers: [app.metrics],
+  });
+  const refusedHandshakes = new Counter({
+    name: 'rum_ws_refused_handshakes_total',
+    help: 'handshakes refused for a missing, invalid, expired or revoked read token',
+    registers: [app.metrics],
+  });
+  await app.register(health, {
+    checks: {
+      redis: {
+        check: async () => {
+          if (redis.pub.status !== 'ready' || redis.sub.status !== 'ready') {
+            throw new Error('the adapter clients are not ready');
+          }
+        },
+      },
+    },
+  });
+
+  // Attached by hand: fastify-socket.io supports Fastify 4 only.
+  const io: LiveIo = new Server(app.server, {
     // Tokens travel in the handshake, never in cookies, so any dashboard origin may connect.
     cors: { origin: '*' },
     serveClient: false,
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     adapter: createAdapter(redis.pub, redis.sub, { key: SOCKET_IO_REDIS_KEY }),
   });
+  app.decorate('io', io);
   io.of('/').adapter.on('error', (err: Error) =>
     log.warn({ err }, 'socket.io redis adapter error'),
   );
@@ -86,7 +102,7 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
   // A revoked or expired token loses its live feed: at once on the revocation's announcement,
   // and at the latest on the next sweep (a missed announcement, an expiry).
   const revoked = new RevokedTokens(redis.pub);
-  const disconnectUnauthorized = (why: (data: LiveSocketData) => boolean) => {
+  const disconnectWhere = (why: (data: LiveSocketData) => boolean) => {
     for (const socket of io.of('/').sockets.values()) {
       if (!why(socket.data)) continue;
       log.info(
@@ -98,22 +114,19 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
   };
   revoked.onRevoked((ids) => {
     const set = new Set(ids);
-    disconnectUnauthorized((data) => set.has(data.tokenId));
+    disconnectWhere((data) => set.has(data.tokenId));
   });
   revoked.start();
   const sweep = setInterval(
-    () =>
-      disconnectUnauthorized((data) => revoked.has(data.tokenId) || data.expiresAt <= Date.now()),
+    () => disconnectWhere((data) => revoked.has(data.tokenId) || data.expiresAt <= Date.now()),
     REVOKED_TOKENS_POLL_MS,
   );
   sweep.unref();
 
   io.use((socket, next) => {
-    const result = checkHandshake(socket.handshake.auth, options.jwtSecret, (id) =>
-      revoked.has(id),
-    );
+    const result = checkHandshake(socket.handshake.auth, jwtSecret, (id) => revoked.has(id));
     if (!result.ok) {
-      metrics.refusedHandshakes.inc();
+      refusedHandshakes.inc();
       log.info(
         { address: socket.handshake.address, reason: result.error.message },
         'handshake refused',
@@ -129,29 +142,27 @@ export async function createLiveServer(options: LiveServerOptions): Promise<Live
     const { project } = socket.data;
     // The only room a client is ever in besides its own id; there is no event to join another.
     void socket.join(projectRoom(project));
-    metrics.connectedClients.inc();
+    connectedClients.inc();
     log.debug({ project, socket: socket.id }, 'live client connected');
     socket.on('disconnect', (reason) => {
-      metrics.connectedClients.dec();
+      connectedClients.dec();
       log.debug({ project, socket: socket.id, reason }, 'live client disconnected');
     });
   });
 
-  const server = httpServer;
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      clearInterval(sweep);
-      revoked.close();
-      const httpClosed = server.listening ? once(server, 'close') : Promise.resolve();
-      await io.close(); // disconnects clients, closes the adapter, then calls server.close()
-      server.closeAllConnections();
-      await httpClosed;
-      await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
-    })();
-    return closing;
-  };
-  return { io, httpServer: server, close };
+  // Upgraded connections would keep the HTTP server from closing: end them first.
+  app.addHook('preClose', (done) => {
+    io.local.disconnectSockets(true);
+    io.engine.close();
+    done();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    revoked.close();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+  });
+  return app;
 }
 
 /** The adapter's publisher and subscriber, connected before use: they do not queue offline commands. */

@@ -1,5 +1,5 @@
 import type { ExtendedError, Socket } from 'socket.io';
-import { InvalidTokenError, verifyReadToken } from '@rum/shared';
+import { InvalidTokenError, verifyReadToken } from '@rum/server-kit';
 
 /** Stable code carried by every refused handshake, in `connect_error`'s `data.code`. */
 export const UNAUTHORIZED_CODE = 'RUM_ERR_UNAUTHORIZED';

@@ -1,7 +1,2 @@
-/** The live server's public entry point: create it (it never listens; `server.ts` does). */
-export {
-  createLiveServer,
-  UNAUTHORIZED_CODE,
-  type LiveServer,
-  type LiveServerOptions,
-} from './app.ts';
+/** The live server's public entry point: build the app (it never listens; `server.ts` does). */
+export { buildApp, UNAUTHORIZED_CODE, type AppOptions, type LiveIo } from './app.ts';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Emitter } from '@socket.io/redis-emitter';
-import { connectTestRedis, TEST_JWT_SECRET, uniqueName } from '@rum/cli/test-support';
-import { projectRoom, signReadToken, type Redis, type ServerToClientEvents } from '@rum/shared';
+import { connectTestRedis, TEST_JWT_SECRET, uniqueName } from '@rum/testing';
+import { projectRoom, type ServerToClientEvents } from '@rum/contract';
+import { signReadToken, type Redis } from '@rum/server-kit';
 import { UNAUTHORIZED_CODE } from '../src/app.ts';
 import {
   connected,
@@ -230,5 +231,5 @@ test('/health answers on the same http server', async () => {
   const server = await live();
   const res = await fetch(`${server.url}/health`);
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { status: 'ok', redis: 'ready' });
+  assert.deepEqual(await res.json(), { status: 'ok', checks: { redis: 'ok' } });
 });

@@ -1,61 +1,36 @@
-/** Helpers of the websocket tests: live servers on port 0, clients, and waiting for events. */
+/** Helpers of the websocket tests: live servers on port 0, refused handshakes, updates to push. */
 import { createHmac } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { io as connect, type Socket } from 'socket.io-client';
-import { TEST_JWT_SECRET, TEST_REDIS_URL } from '@rum/cli/test-support';
-import {
-  createLogger,
-  type ClientToServerEvents,
-  type LiveErrorsUpdate,
-  type LiveMetricsUpdate,
-  type ServerToClientEvents,
-} from '@rum/shared';
-import { createLiveServer, type LiveServer } from '../src/app.ts';
+import type { FastifyInstance } from 'fastify';
+import { TEST_JWT_SECRET, testConfig } from '@rum/testing';
+import { withTimeout, type LiveClient } from '@rum/testing/live-client';
+import type { LiveErrorsUpdate, LiveMetricsUpdate } from '@rum/contract';
+import { createLogger } from '@rum/server-kit';
+import { buildApp } from '../src/app.ts';
 
-export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+export {
+  connected,
+  nextEvent,
+  openClient,
+  withTimeout,
+  type LiveClient,
+} from '@rum/testing/live-client';
 
-/** How long a test waits for something that should happen before it fails (not a timing assertion). */
-export const EVENT_TIMEOUT_MS = 10_000;
-
-export interface RunningLive extends LiveServer {
+export interface RunningLive {
+  app: FastifyInstance;
+  io: FastifyInstance['io'];
   url: string;
+  close(): Promise<void>;
 }
 
-/** A live server on an http server of its own, listening on a free port of 127.0.0.1. */
+/** A websocket service listening on a free port of 127.0.0.1. */
 export async function startLive(): Promise<RunningLive> {
-  const live = await createLiveServer({
-    httpServer: createServer(),
-    redisUrl: TEST_REDIS_URL,
-    jwtSecret: TEST_JWT_SECRET,
+  const app = await buildApp({
+    config: testConfig(),
     logger: createLogger('websocket-test', 'silent'),
   });
-  live.httpServer.listen(0, '127.0.0.1');
-  await once(live.httpServer, 'listening');
-  const { port } = live.httpServer.address() as AddressInfo;
-  return { ...live, url: `http://127.0.0.1:${port}` };
-}
-
-/** A client that does not reconnect, so a refused handshake ends with one `connect_error`. */
-export function openClient(url: string, auth?: Record<string, unknown>): LiveClient {
-  return connect(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    ...(auth ? { auth } : {}),
-  });
-}
-
-export async function connected(client: LiveClient): Promise<void> {
-  if (client.connected) return;
-  await withTimeout(
-    new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('connect_error', (err) => reject(err));
-    }),
-    'connect',
-  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return { app, io: app.io, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
 /** Resolves with the `connect_error` of a refused handshake; rejects if the client connects. */
@@ -77,41 +52,6 @@ export function record(
   client.on('metrics', (u) => seen.push({ event: 'metrics', project: u.project }));
   client.on('errors', (u) => seen.push({ event: 'errors', project: u.project }));
   return seen;
-}
-
-/** The first `event` the client receives that satisfies `match`. */
-export function nextEvent<E extends keyof ServerToClientEvents>(
-  client: LiveClient,
-  event: E,
-  match: (update: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
-  type Update = Parameters<ServerToClientEvents[E]>[0];
-  let listener: ((update: Update) => void) | undefined;
-  const received = new Promise<Update>((resolve) => {
-    listener = (update: Update) => {
-      if (match(update)) resolve(update);
-    };
-    // socket.io-client's typed `on` cannot relate a generic E to its listener type.
-    (client as unknown as Socket).on(event, listener as never);
-  });
-  return withTimeout(received, `${event} event`).finally(() => {
-    (client as unknown as Socket).off(event, listener as never);
-  });
-}
-
-export async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no ${what} within ${EVENT_TIMEOUT_MS} ms`)),
-      EVENT_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function metricsUpdate(project: string, marker: number): LiveMetricsUpdate {

@@ -1,7 +1,7 @@
-/** The workers' public entry point: start a consumer of the collect queue. */
+/** The workers' public entry points: the service as an app, or the bare queue consumer. */
+export { buildApp, type AppOptions } from './app.ts';
 export {
   startWorker,
-  closeOnSignals,
   type RunningWorker,
   type WorkerOptions,
   type CollectResult,

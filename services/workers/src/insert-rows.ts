@@ -3,7 +3,7 @@
  * engine has no COPY, and one statement per table beats one per row everywhere). The
  * idempotency keys make a retried job, or a beacon sent twice, a no-op.
  */
-import type { PoolClient } from '@rum/shared';
+import type { PoolClient } from '@rum/server-kit';
 import type { ErrorRow, MetricRow, NormalisedBeacon } from './normalise-beacon.ts';
 import { pageKey, type PageIds } from './site-cache.ts';
 

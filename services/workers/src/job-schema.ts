@@ -1,4 +1,5 @@
-import { beaconContext, beaconSchema, StorableJoi as Joi, type AcceptedBeacon } from '@rum/shared';
+import { type AcceptedBeacon } from '@rum/contract';
+import { beaconContext, beaconSchema, StorableJoi as Joi } from '@rum/contract/schema';
 
 /**
  * Most beacons one job may hold. ingest-api micro-batches far fewer; a bigger job is a bug or

@@ -17,11 +17,10 @@ import {
   type LiveEvent,
   type LiveMetricStats,
   type LiveMetricsUpdate,
-  type Logger,
   type MetricName,
-  type Redis,
   type ServerToClientEvents,
-} from '@rum/shared';
+} from '@rum/contract';
+import { type Logger, type Redis } from '@rum/server-kit';
 import type { CommittedRows } from './insert-rows.ts';
 
 /** percentile_cont(0.75): linear interpolation between the closest ranks, as the query API computes it. */

@@ -11,7 +11,7 @@ import {
   type DeviceType,
   type MetricName,
   type Rating,
-} from '@rum/shared';
+} from '@rum/contract';
 import { countryFromTimezone, UNKNOWN_COUNTRY } from './timezone-country.ts';
 
 /** Stored when neither the SDK nor the User-Agent names a browser or OS. */

@@ -5,7 +5,7 @@
  * database, notice within one check and republish them. Every worker process keeps watch;
  * publishing is idempotent.
  */
-import type { Logger, Pool, Redis, RedisCopy } from '@rum/shared';
+import type { Logger, Pool, Redis, RedisCopy } from '@rum/server-kit';
 
 /** How often the markers are checked: ingest keys are back within this (plus one publish). */
 export const KEEPER_INTERVAL_MS = 2000;

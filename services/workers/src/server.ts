@@ -1,14 +1,9 @@
-/** `npm start -w services/workers`: consume collect jobs until SIGTERM / SIGINT. */
-import { assertRedisReachable, createLogger, loadConfig } from '@rum/shared';
-import { closeOnSignals, startWorker } from './worker.ts';
+/** `npm start -w services/workers`: consume collect jobs; health and metrics on config.workersPort. */
+import { runService } from '@rum/server-kit/http';
+import { buildApp } from './app.ts';
 
-const config = loadConfig();
-const log = createLogger('workers', config.logLevel);
-try {
-  await assertRedisReachable(config.redisUrl);
-  const worker = await startWorker(config, { logger: log });
-  closeOnSignals(worker, log);
-} catch (err) {
-  log.fatal((err as Error).message);
-  process.exit(1);
-}
+await runService({
+  name: 'workers',
+  port: (config) => config.workersPort,
+  build: (config, logger) => buildApp({ config, logger }),
+});

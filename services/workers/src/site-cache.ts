@@ -3,7 +3,7 @@
  * only filled from committed statements, so it never holds the id of a row that a rolled
  * back transaction created.
  */
-import type { PoolClient } from '@rum/shared';
+import type { PoolClient } from '@rum/server-kit';
 
 /** Entries kept per map before the oldest are evicted, so memory stays flat on sites with endless paths. */
 export const SITE_CACHE_LIMIT = 50_000;

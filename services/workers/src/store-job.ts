@@ -5,8 +5,8 @@
  * every other beacon of the job is still stored, exactly once. Transient failures (connection,
  * timeout, server shutting down) fail the whole job, which Bull retries with backoff.
  */
-import type { Pool, PoolClient } from '@rum/shared';
-import { insertDeadLetters, type DeadLetter } from './dead-letters.ts';
+import type { Pool, PoolClient } from '@rum/server-kit';
+import { insertDeadLetters, type DeadLetter } from '@rum/server-kit';
 import { insertBeaconRows, type CommittedRows } from './insert-rows.ts';
 import type { NormalisedBeacon } from './normalise-beacon.ts';
 import type { SiteCache } from './site-cache.ts';

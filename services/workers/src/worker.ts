@@ -4,21 +4,22 @@
  * (live-publisher). Everything that decides what a row is lives in those pure modules.
  */
 import Bull from 'bull';
+import { Counter, type Registry } from 'prom-client';
+import { BULL_PREFIX, COLLECT_QUEUE, type CollectJob } from '@rum/contract';
 import {
-  BULL_PREFIX,
-  COLLECT_QUEUE,
   REDIS_COPIES,
+  claimedProject,
   createLogger,
   createPool,
   createRedis,
   resolveDatabaseUrl,
-  type CollectJob,
+  waitUntilReady,
   type Config,
+  type DeadLetter,
   type Logger,
   type Pool,
   type Redis,
-} from '@rum/shared';
-import { claimedProject, type DeadLetter } from './dead-letters.ts';
+} from '@rum/server-kit';
 import { MalformedJobError, parseCollectJob } from './job-schema.ts';
 import { emitterSink, LivePublisher } from './live-publisher.ts';
 import { normaliseBeacon } from './normalise-beacon.ts';
@@ -38,11 +39,15 @@ export interface WorkerOptions {
   /** Default: `resolveDatabaseUrl(config)`. */
   databaseUrl?: string;
   logger?: Logger;
+  /** Where to count jobs, rows and dead letters (the app's Prometheus registry). */
+  metrics?: Registry;
 }
 
 export interface RunningWorker {
   queue: Bull.Queue<CollectJob>;
   pool: Pool;
+  /** The client of the live updates and the Redis keeper. */
+  redis: Redis;
   /** Stops taking jobs, waits for the active ones, pushes pending live updates, releases everything. */
   close(): Promise<void>;
 }
@@ -69,7 +74,9 @@ export async function startWorker(
   pool.on('error', (err) => log.warn({ err: err.message }, 'database connection lost'));
   const redis: Redis = createRedis(config.redisUrl);
   redis.on('error', (err: Error) => log.debug({ err: err.message }, 'live-update redis error'));
+  await waitUntilReady(redis, config.redisUrl);
   const live = new LivePublisher(emitterSink(redis, log));
+  const counters = createCounters(options.metrics);
   const keeper = startRedisKeeper(pool, redis, REDIS_COPIES, log);
   const sites = new SiteCache();
 
@@ -80,6 +87,7 @@ export async function startWorker(
   queue.on('error', (err) => log.error({ err: err.message }, 'queue error'));
   queue.on('failed', (job, err) => {
     const final = job.finishedOn !== undefined && job.finishedOn !== null;
+    counters.jobs.inc({ outcome: final ? 'failed' : 'retried' });
     log[final ? 'error' : 'warn'](
       { job: job.id, attemptsMade: job.attemptsMade, err: err.message },
       final
@@ -139,6 +147,10 @@ export async function startWorker(
       );
     }
     live.add(stored.committed);
+    counters.jobs.inc({ outcome: 'completed' });
+    counters.rows.inc({ table: 'metrics' }, stored.committed.metrics.length);
+    counters.rows.inc({ table: 'js_errors' }, stored.committed.errors.length);
+    counters.deadLetters.inc(stored.deadLetters.length);
     return {
       metrics: stored.committed.metrics.length,
       errors: stored.committed.errors.length,
@@ -162,27 +174,34 @@ export async function startWorker(
       await pool.end();
       log.info('workers stopped');
     })());
-  return { queue, pool, close };
+  return { queue, pool, redis, close };
+}
+
+function createCounters(registry: Registry | undefined) {
+  const registers = registry ? [registry] : [];
+  return {
+    jobs: new Counter({
+      name: 'rum_workers_jobs_total',
+      help: 'Collect jobs by outcome: completed, retried (a transient failure), failed (for good).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    rows: new Counter({
+      name: 'rum_workers_rows_total',
+      help: 'Rows inserted or grown, by table.',
+      labelNames: ['table'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'rum_workers_dead_letters_total',
+      help: 'Beacons set aside as dead letters (see `rum dead-letter list`).',
+      registers,
+    }),
+  };
 }
 
 /** Marks the job as not to be retried; Bull then moves it straight to the failed set, where it stays. */
 async function unrecoverable(job: Bull.Job<CollectJob>, err: unknown): Promise<unknown> {
   await job.discard();
   return err;
-}
-
-/** Closes the worker gracefully on SIGTERM / SIGINT (active jobs finish first), then exits. */
-export function closeOnSignals(worker: RunningWorker, log: Logger): void {
-  const stop = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'shutting down: finishing active jobs');
-    worker.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error({ err: err.message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }

@@ -8,14 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPool, unpublishIngestKey } from '@rum/shared';
+import { createPool, unpublishIngestKey } from '@rum/server-kit';
 import {
   connectTestRedis,
   createTestProject,
   startTestDatabase,
+  testConfig,
   uniqueName,
-} from '@rum/cli/test-support';
-import { startEmbeddedTimescale } from '@rum/cli/embedded-db';
+} from '@rum/testing';
+import { startEmbeddedTimescale } from '@rum/embedded-db';
 import { startWorker } from '../src/worker.ts';
 import {
   accepted,
@@ -25,7 +26,6 @@ import {
   dropQueue,
   event,
   producerQueue,
-  testConfig,
   waitFor,
 } from './support.ts';
 
@@ -40,10 +40,13 @@ test(
     const project = await createTestProject(db.pool, redis);
     const queueName = uniqueName('rum-collect-test');
     const producer = producerQueue(queueName);
-    const worker = await startWorker(testConfig(url, { WORKER_CONCURRENCY: '1' }), {
-      queueName,
-      databaseUrl: url,
-    });
+    const worker = await startWorker(
+      testConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1' }),
+      {
+        queueName,
+        databaseUrl: url,
+      },
+    );
     let dbStopped = false;
     // eslint-disable-next-line prefer-const -- read by the cleanup hook registered below, assigned later
     let restarted: Awaited<ReturnType<typeof startEmbeddedTimescale>> | undefined;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { THRESHOLDS } from '@rum/shared';
+import { THRESHOLDS } from '@rum/contract';
 import {
   describeDevice,
   errorFingerprint,

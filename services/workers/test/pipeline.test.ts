@@ -12,13 +12,12 @@ import { io as connectClient } from 'socket.io-client';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
 import {
-  unpublishIngestKey,
   projectRoom,
   type CollectJob,
   type LiveErrorsUpdate,
   type LiveMetricsUpdate,
-  type Redis,
-} from '@rum/shared';
+} from '@rum/contract';
+import { unpublishIngestKey, type Redis } from '@rum/server-kit';
 import {
   connectTestRedis,
   createTestProject,
@@ -26,7 +25,8 @@ import {
   uniqueName,
   type TestDatabase,
   type TestProject,
-} from '@rum/cli/test-support';
+  testConfig,
+} from '@rum/testing';
 import type Bull from 'bull';
 import { startWorker, type CollectResult, type RunningWorker } from '../src/worker.ts';
 import {
@@ -40,7 +40,6 @@ import {
   producerQueue,
   SAFARI_IPHONE_UA,
   T0,
-  testConfig,
 } from './support.ts';
 
 let db: TestDatabase;
@@ -52,7 +51,10 @@ before(async () => {
   db = await startTestDatabase();
   redis = connectTestRedis();
   const queueName = uniqueName('rum-collect-test');
-  worker = await startWorker(testConfig(db.url), { queueName, databaseUrl: db.url });
+  worker = await startWorker(testConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' }), {
+    queueName,
+    databaseUrl: db.url,
+  });
   producer = producerQueue(queueName);
 });
 

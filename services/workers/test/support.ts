@@ -4,15 +4,13 @@ import Bull from 'bull';
 import {
   BULL_PREFIX,
   COLLECT_JOB_OPTIONS,
-  loadConfig,
   type AcceptedBeacon,
   type Beacon,
   type BeaconEvent,
   type CollectJob,
-  type Config,
-  type Pool,
-} from '@rum/shared';
-import { TEST_JWT_SECRET, TEST_REDIS_URL } from '@rum/cli/test-support';
+} from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
+import { TEST_REDIS_URL } from '@rum/testing';
 
 export const CHROME_MAC_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -64,17 +62,6 @@ export function accepted(
     beacon: b,
     ...extra,
   };
-}
-
-/** A config for in-process workers: the test database and Redis, quiet logs, no generated secrets. */
-export function testConfig(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: TEST_REDIS_URL,
-    JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
 }
 
 /** The producer side, as ingest-api builds it: same prefix, same job options. */

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { unpublishIngestKey, type CollectJob, type Redis } from '@rum/shared';
+import { type CollectJob } from '@rum/contract';
+import { unpublishIngestKey, type Redis } from '@rum/server-kit';
 import {
   connectTestRedis,
   createTestProject,
@@ -18,7 +19,7 @@ import {
   uniqueName,
   type TestDatabase,
   type TestProject,
-} from '@rum/cli/test-support';
+} from '@rum/testing';
 import type Bull from 'bull';
 import {
   accepted,

@@ -4,8 +4,6 @@
  * own, and on request a websocket instance and the query API. Used by the tests of this
  * package and by the benches.
  */
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Bull from 'bull';
 import type { FastifyInstance } from 'fastify';
@@ -17,23 +15,22 @@ import {
   uniqueName,
   type TestDatabase,
   type TestProject,
-} from '@rum/cli/test-support';
+} from '@rum/testing';
 import { buildApp as buildIngest } from '@rum/ingest-api';
 import { buildApp as buildQuery } from '@rum/query-api';
-import { createLiveServer, type LiveServer } from '@rum/websocket';
+import { buildApp as buildLive } from '@rum/websocket';
 import { startWorker, type RunningWorker } from '@rum/workers';
+import { BULL_PREFIX, type Beacon, type CollectJob } from '@rum/contract';
 import {
-  BULL_PREFIX,
   createLogger,
   createRedis,
   loadConfig,
   unpublishIngestKey,
-  type Beacon,
-  type CollectJob,
   type Config,
+  type Logger,
   type Redis,
-} from '@rum/shared';
-import { withTimeout } from './live-client.ts';
+} from '@rum/server-kit';
+import { withTimeout } from '@rum/testing/live-client';
 
 export interface PipelineOptions {
   logLevel?: string;
@@ -51,7 +48,8 @@ export interface PipelineOptions {
   workerConcurrency?: number;
 }
 
-export interface RunningLive extends LiveServer {
+export interface RunningLive {
+  app: FastifyInstance;
   url: string;
 }
 
@@ -135,22 +133,14 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
 
     let live: RunningLive | undefined;
     if (options.live) {
-      const server = await createLiveServer({
-        httpServer: createServer(),
-        redisUrl,
-        jwtSecret: TEST_JWT_SECRET,
-        logger: createLogger('websocket', logLevel),
-      });
-      stops.push(() => server.close());
-      server.httpServer.listen(0, '127.0.0.1');
-      await once(server.httpServer, 'listening');
-      const { port } = server.httpServer.address() as AddressInfo;
-      live = { ...server, url: `http://127.0.0.1:${port}` };
+      live = await startLive(config, createLogger('websocket', logLevel));
+      const { app } = live;
+      stops.push(() => app.close());
     }
 
     let query: FastifyInstance | undefined;
     if (options.query) {
-      query = await buildQuery({ config: { ...config, logLevel }, pool: db.pool, redisUrl });
+      query = await buildQuery({ config, pool: db.pool });
       stops.push(() => query!.close());
       await query.ready();
     }
@@ -210,4 +200,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     await stop();
     throw err;
   }
+}
+
+/** A websocket service on a free port of 127.0.0.1 (the pipeline's, or another instance). */
+export async function startLive(config: Config, logger: Logger): Promise<RunningLive> {
+  const app = await buildLive({ config, logger });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}` };
 }

@@ -25,7 +25,7 @@ import {
   THRESHOLDS,
   isStorableText,
   type MetricName,
-} from '@rum/shared';
+} from '@rum/contract';
 
 export type Expect = 'accept' | 'reject' | 'any';
 export type KeyPlacement = 'query' | 'header' | 'none' | 'unknown';

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { rate, type Beacon, type BeaconError, type BeaconEvent } from '@rum/shared';
+import { rate, type Beacon, type BeaconError, type BeaconEvent } from '@rum/contract';
 import { startPipeline, type Pipeline } from '../src/pipeline.ts';
 import {
   hostileCase,

@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Beacon } from '@rum/shared';
+import type { Beacon } from '@rum/contract';
 import { startPipeline, type Pipeline } from '../src/pipeline.ts';
 
 const SAFARI_IPHONE_UA =

@@ -5,8 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rotateIngestKey } from '@rum/cli/projects';
-import type { Beacon } from '@rum/shared';
+import { rotateIngestKey } from '@rum/server-kit';
+import type { Beacon } from '@rum/contract';
 import { startPipeline, type Pipeline } from '../src/pipeline.ts';
 
 let pipeline: Pipeline;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { uniqueName } from '@rum/cli/test-support';
-import type { Beacon } from '@rum/shared';
+import { uniqueName } from '@rum/testing';
+import type { Beacon } from '@rum/contract';
 import { startPipeline, type Pipeline } from '../src/pipeline.ts';
-import { connected, nextEvent, openClient, type LiveClient } from '../src/live-client.ts';
+import { connected, nextEvent, openClient, type LiveClient } from '@rum/testing/live-client';
 
 let pipeline: Pipeline;
 let client: LiveClient | undefined;

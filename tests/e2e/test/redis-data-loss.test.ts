@@ -7,8 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startPrivateRedis, type PrivateRedis } from '@rum/cli/test-support';
-import type { Beacon } from '@rum/shared';
+import { startPrivateRedis, type PrivateRedis } from '@rum/testing';
+import type { Beacon } from '@rum/contract';
 import { startPipeline, type Pipeline } from '../src/pipeline.ts';
 
 let redisServer: PrivateRedis;

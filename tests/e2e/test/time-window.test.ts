@@ -7,7 +7,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MAX_EVENT_AGE_MS, type Beacon, type MetricName, type SummaryResponse } from '@rum/shared';
+import {
+  MAX_EVENT_AGE_MS,
+  type Beacon,
+  type MetricName,
+  type SummaryResponse,
+} from '@rum/contract';
 import { startPipeline, type Pipeline } from '../src/pipeline.ts';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;

@@ -5,40 +5,26 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createReadToken, listReadTokens, revokeReadToken } from '@rum/cli/read-tokens';
-import { TEST_JWT_SECRET } from '@rum/cli/test-support';
+import { createReadToken, listReadTokens, revokeReadToken } from '@rum/server-kit';
+import { TEST_JWT_SECRET } from '@rum/testing';
 import { buildApp as buildQuery } from '@rum/query-api';
-import { createLogger } from '@rum/shared';
-import { createLiveServer, type LiveServer } from '@rum/websocket';
-import { connected, openClient, withTimeout, type LiveClient } from '../src/live-client.ts';
-import { startPipeline, type Pipeline } from '../src/pipeline.ts';
+import { createLogger } from '@rum/server-kit';
+import { connected, openClient, withTimeout, type LiveClient } from '@rum/testing/live-client';
+import { startLive, startPipeline, type Pipeline, type RunningLive } from '../src/pipeline.ts';
 
 let pipeline: Pipeline;
-let second: LiveServer & { url: string };
+let second: RunningLive;
 const clients: LiveClient[] = [];
 
 before(async () => {
   pipeline = await startPipeline({ live: true, query: true });
-  const server = await createLiveServer({
-    httpServer: createServer(),
-    redisUrl: pipeline.config.redisUrl,
-    jwtSecret: TEST_JWT_SECRET,
-    logger: createLogger('websocket-2', 'silent'),
-  });
-  server.httpServer.listen(0, '127.0.0.1');
-  await once(server.httpServer, 'listening');
-  second = {
-    ...server,
-    url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`,
-  };
+  // A second websocket instance: the revocation must reach the clients of both.
+  second = await startLive(pipeline.config, createLogger('websocket-2', 'silent'));
 });
 
 after(async () => {
   for (const c of clients) c.close();
-  await second.close();
+  await second.app.close();
   await pipeline.stop();
 });
 
@@ -114,11 +100,7 @@ test('a revocation outlives Redis losing its data', async () => {
   // An instance that had seen it keeps refusing it.
   assert.equal((await summary(token.token)).statusCode, 401);
   // One started after the flush learns it once the workers have republished the list.
-  const fresh = await buildQuery({
-    config: { ...pipeline.config, logLevel: 'silent' },
-    pool: pipeline.db.pool,
-    redisUrl: pipeline.config.redisUrl,
-  });
+  const fresh = await buildQuery({ config: pipeline.config, pool: pipeline.db.pool });
   try {
     const deadline = Date.now() + 10_000;
     let status = 0;

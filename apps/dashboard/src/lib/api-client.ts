@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '@rum/shared/contract';
+import type { ErrorResponse } from '@rum/contract';
 import { env } from '../config/env.ts';
 import type { Session } from './session.ts';
 

@@ -1,4 +1,4 @@
-import { METRIC_UNITS, type MetricName, type Rating } from '@rum/shared/contract';
+import { METRIC_UNITS, type MetricName, type Rating } from '@rum/contract';
 
 /**
  * How a metric value is written everywhere on the dashboard (and by the end-to-end test,

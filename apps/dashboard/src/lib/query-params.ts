@@ -1,4 +1,4 @@
-import type { Interval, Range } from '@rum/shared/contract';
+import type { Interval, Range } from '@rum/contract';
 import type { Filters } from '../types/filters.ts';
 import type { QueryParams } from './api-client.ts';
 

@@ -1,4 +1,4 @@
-import { rate, type MetricName, type Rating } from '@rum/shared/contract';
+import { rate, type MetricName, type Rating } from '@rum/contract';
 
 /** The web.dev palette: green, amber, red (also the CSS variables in styles.css). */
 export const RATING_COLORS: Readonly<Record<Rating, string>> = {

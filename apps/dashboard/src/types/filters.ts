@@ -1,4 +1,4 @@
-import type { MetricName, Percentile, Range } from '@rum/shared/contract';
+import type { MetricName, Percentile, Range } from '@rum/contract';
 
 /** What the user has narrowed the dashboard to; every panel's query is built from it. */
 export interface Filters {

@@ -1,6 +1,6 @@
-import { readEmbeddedState, type Config } from '@rum/shared';
-import { POLICY_INTERVAL_MS, startEmbeddedTimescale } from '../embedded-db.ts';
-import { migrate } from '../migrate.ts';
+import { readEmbeddedState, type Config } from '@rum/server-kit';
+import { POLICY_INTERVAL_MS, startEmbeddedTimescale } from '@rum/embedded-db';
+import { migrate } from '@rum/server-kit';
 import pg from 'pg';
 
 /** `rum db`: serves the embedded TimescaleDB on the data folder until SIGINT/SIGTERM. */

@@ -1,5 +1,5 @@
-import type { Config } from '@rum/shared';
-import { listDeadLetters, purgeDeadLetters } from '../dead-letters.ts';
+import type { Config } from '@rum/server-kit';
+import { listDeadLetters, purgeDeadLetters } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
 import { UsageError, parseOptions } from '../usage.ts';
 

@@ -1,8 +1,8 @@
-import type { Config } from '@rum/shared';
-import { createRedis } from '@rum/shared';
+import type { Config } from '@rum/server-kit';
+import { createRedis } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
-import { migrate, migrationStatus } from '../migrate.ts';
-import { publishRedisCopies } from '@rum/shared';
+import { migrate, migrationStatus } from '@rum/server-kit';
+import { publishRedisCopies } from '@rum/server-kit';
 import { UsageError } from '../usage.ts';
 
 /**

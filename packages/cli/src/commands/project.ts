@@ -1,7 +1,7 @@
-import { assertRedisReachable, createRedis, type Config } from '@rum/shared';
+import { assertRedisReachable, createRedis, requireJwtSecret, type Config } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
 import { parseDuration } from '../durations.ts';
-import { createProject, listProjects, rotateIngestKey } from '../projects.ts';
+import { createProject, listProjects, rotateIngestKey } from '@rum/server-kit';
 import { UsageError, parseOptions } from '../usage.ts';
 
 function parseCreate(args: string[]) {
@@ -57,7 +57,7 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
   if (sub === 'create') {
     const input = parseCreate(rest);
     const created = await withRedis(config, (redis) =>
-      withDatabase(config, (pool) => createProject(pool, redis, input, config.jwtSecret)),
+      withDatabase(config, (pool) => createProject(pool, redis, input, requireJwtSecret(config))),
     );
     process.stdout.write(`${JSON.stringify(created)}\n`);
     return;

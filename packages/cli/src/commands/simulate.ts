@@ -1,7 +1,8 @@
-import { validateBeacon, type Config } from '@rum/shared';
+import { validateBeacon } from '@rum/contract/schema';
+import { type Config } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
-import { findProject } from '../projects.ts';
-import { seededRandom, syntheticPageView, type Random } from '../synthetic-traffic.ts';
+import { findProject } from '@rum/server-kit';
+import { seededRandom, syntheticPageView, type Random } from '@rum/testing/synthetic-traffic';
 import { UsageError, parseOptions } from '../usage.ts';
 import { DEMO_PROJECT } from './start.ts';
 

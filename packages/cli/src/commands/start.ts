@@ -3,33 +3,34 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDemoSite } from '@rum/demo';
+import {
+  POLICY_INTERVAL_MS,
+  startEmbeddedTimescale,
+  type EmbeddedTimescale,
+} from '@rum/embedded-db';
 import {
   assertRedisReachable,
   createPool,
+  createProject,
   createRedis,
+  findProject,
+  migrate,
   publishRedisCopies,
   readEmbeddedState,
+  requireJwtSecret,
+  reuseOrCreateReadToken,
   type Config,
   type Pool,
   type Redis,
-} from '@rum/shared';
+} from '@rum/server-kit';
 import {
   answers,
-  printed,
   startProcess,
   stopProcesses,
   waitUntilReady,
   type ManagedProcess,
 } from '../child-processes.ts';
-import { startDemoSite } from '../demo-site.ts';
-import {
-  POLICY_INTERVAL_MS,
-  startEmbeddedTimescale,
-  type EmbeddedTimescale,
-} from '../embedded-db.ts';
-import { migrate } from '../migrate.ts';
-import { createProject, findProject } from '../projects.ts';
-import { reuseOrCreateReadToken } from '../read-tokens.ts';
 import { UsageError } from '../usage.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -89,8 +90,14 @@ async function ensureDemoProject(pool: Pool, redis: Redis, config: Config): Prom
   const existing = await findProject(pool, DEMO_PROJECT);
   const ingestKey =
     existing?.ingestKey ??
-    (await createProject(pool, redis, { slug: DEMO_PROJECT, name: 'Demo shop' }, config.jwtSecret))
-      .ingestKey;
+    (
+      await createProject(
+        pool,
+        redis,
+        { slug: DEMO_PROJECT, name: 'Demo shop' },
+        requireJwtSecret(config),
+      )
+    ).ingestKey;
   if (!existing) log(`created the "${DEMO_PROJECT}" project`);
   await publishRedisCopies(pool, redis);
   return ingestKey;
@@ -187,7 +194,7 @@ export async function startCommand(config: Config, args: string[]): Promise<void
     const { token: readToken } = await reuseOrCreateReadToken(
       pool,
       DEMO_PROJECT,
-      config.jwtSecret,
+      requireJwtSecret(config),
       {
         name: DEMO_TOKEN_NAME,
         minRemainingMs: 7 * 24 * 60 * 60 * 1000,
@@ -202,11 +209,12 @@ export async function startCommand(config: Config, args: string[]): Promise<void
       ...process.env,
       DATABASE_URL: databaseUrl,
       REDIS_URL: config.redisUrl,
-      JWT_SECRET: config.jwtSecret,
+      JWT_SECRET: requireJwtSecret(config),
       HOST: config.host,
       INGEST_PORT: String(config.ingestPort),
       QUERY_PORT: String(config.queryPort),
       WS_PORT: String(config.wsPort),
+      WORKERS_PORT: String(config.workersPort),
       DASHBOARD_PORT: String(config.dashboardPort),
       LOG_LEVEL: config.logLevel,
       RUM_DATA_DIR: config.dataDir,
@@ -222,10 +230,18 @@ export async function startCommand(config: Config, args: string[]): Promise<void
       ingest: `http://${host}:${config.ingestPort}`,
       query: `http://${host}:${config.queryPort}`,
       websocket: `http://${host}:${config.wsPort}`,
+      workers: `http://${host}:${config.workersPort}`,
       dashboard: `http://${host}:${config.dashboardPort}`,
       demo: `http://${host}:${config.demoPort}`,
     };
 
+    // Every service says it is ready on its /health (Redis, database, queue as it needs them).
+    const healthUrls: Record<(typeof SERVICES)[number], string> = {
+      'ingest-api': urls.ingest,
+      workers: urls.workers,
+      'query-api': urls.query,
+      websocket: urls.websocket,
+    };
     const readiness: { process: ManagedProcess; ready: () => Promise<boolean> }[] = [];
     for (const name of SERVICES) {
       const p = startProcess(name, process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -234,13 +250,7 @@ export async function startCommand(config: Config, args: string[]): Promise<void
         write: log,
       });
       children.push(p);
-      const ready =
-        name === 'workers'
-          ? printed(p, 'workers consuming')
-          : answers(
-              `${name === 'ingest-api' ? urls.ingest : name === 'query-api' ? urls.query : urls.websocket}/health`,
-            );
-      readiness.push({ process: p, ready });
+      readiness.push({ process: p, ready: answers(`${healthUrls[name]}/health`) });
     }
     const dashboard = startProcess(
       'dashboard',

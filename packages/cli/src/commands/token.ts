@@ -1,7 +1,7 @@
-import { assertRedisReachable, createRedis, type Config } from '@rum/shared';
+import { assertRedisReachable, createRedis, requireJwtSecret, type Config } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
 import { parseDuration } from '../durations.ts';
-import { createReadToken, listReadTokens, revokeReadToken } from '../read-tokens.ts';
+import { createReadToken, listReadTokens, revokeReadToken } from '@rum/server-kit';
 import { UsageError, parseOptions } from '../usage.ts';
 
 function line(value: unknown): void {
@@ -24,7 +24,7 @@ export async function tokenCommand(config: Config, args: string[]): Promise<void
     };
     line(
       await withDatabase(config, (pool) =>
-        createReadToken(pool, values.project!, config.jwtSecret, options),
+        createReadToken(pool, values.project!, requireJwtSecret(config), options),
       ),
     );
     return;

@@ -1,4 +1,4 @@
-import type { BeaconError } from '@rum/shared/contract';
+import type { BeaconError } from '@rum/contract';
 import { MAX_ERRORS_PER_PAGE } from './defaults.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { LIMITS, isStorableText } from '@rum/shared/contract';
+import { LIMITS, isStorableText } from '@rum/contract';
 
 /** Character caps by field name; any other string (attribution values) gets 512. */
 const CAPS: Record<string, number> = {

@@ -1,4 +1,4 @@
-import { MAX_EVENT_AGE_MS, MAX_EVENT_LEAD_MS } from '@rum/shared/contract';
+import { MAX_EVENT_AGE_MS, MAX_EVENT_LEAD_MS } from '@rum/contract';
 
 /**
  * Defaults, each with its unit. Wire limits (`BEACON_BYTES_LIMIT`, `LIMITS`,

@@ -1,4 +1,4 @@
-import type { BeaconConnection } from '@rum/shared/contract';
+import type { BeaconConnection } from '@rum/contract';
 
 /**
  * The Network Information API (`navigator.connection`, Chromium only), or `undefined`.

@@ -1,4 +1,4 @@
-import type { BeaconDevice } from '@rum/shared/contract';
+import type { BeaconDevice } from '@rum/contract';
 
 /** User-Agent Client Hints, not yet in TypeScript's DOM types. */
 interface UserAgentData {

@@ -1,9 +1,4 @@
-import {
-  BEACON_BYTES_LIMIT,
-  type Beacon,
-  type BeaconError,
-  type BeaconEvent,
-} from '@rum/shared/contract';
+import { BEACON_BYTES_LIMIT, type Beacon, type BeaconError, type BeaconEvent } from '@rum/contract';
 import { clipStrings } from './clipStrings.ts';
 import { MAX_SEND_AGE_MS } from './defaults.ts';
 

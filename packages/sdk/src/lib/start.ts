@@ -1,4 +1,4 @@
-import type { BeaconError, BeaconEvent } from '@rum/shared/contract';
+import type { BeaconError, BeaconEvent } from '@rum/contract';
 import { captureErrors } from './captureErrors.ts';
 import { FLUSH_TIMEOUT_MS, MAX_BATCH_EVENTS } from './defaults.ts';
 import { detectConnection } from './detectConnection.ts';

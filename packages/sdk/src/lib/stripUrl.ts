@@ -1,4 +1,4 @@
-import { LIMITS } from '@rum/shared/contract';
+import { LIMITS } from '@rum/contract';
 
 /**
  * The URL as sent: query string and fragment dropped (they often carry tokens, emails or

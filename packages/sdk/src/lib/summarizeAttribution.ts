@@ -1,4 +1,4 @@
-import type { MetricName } from '@rum/shared/contract';
+import type { MetricName } from '@rum/contract';
 import type { Attribution, MetricLike } from './types.ts';
 import { stripUrl } from './stripUrl.ts';
 

@@ -1,4 +1,4 @@
-import type { BeaconEvent } from '@rum/shared/contract';
+import type { BeaconEvent } from '@rum/contract';
 import type { Attribute, MetricLike } from './types.ts';
 
 /**

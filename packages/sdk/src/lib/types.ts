@@ -1,10 +1,4 @@
-import type {
-  BeaconError,
-  BeaconEvent,
-  MetricName,
-  NavigationType,
-  Rating,
-} from '@rum/shared/contract';
+import type { BeaconError, BeaconEvent, MetricName, NavigationType, Rating } from '@rum/contract';
 
 /**
  * Called with every metric event and every error before it is queued. Return the item

@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core (never a downloaded browser), plus waits. */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM } from '@rum/cli/test-browser';
+import { CHROMIUM } from '@rum/testing/chromium';
 
 /** Launches /usr/bin/chromium headless. */
 export function launchChromium(): Promise<Browser> {

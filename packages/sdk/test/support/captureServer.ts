@@ -15,7 +15,8 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { validateBeacon, type Beacon } from '@rum/shared';
+import { type Beacon } from '@rum/contract';
+import { validateBeacon } from '@rum/contract/schema';
 
 const SDK_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const ROOT_NODE_MODULES = join(SDK_DIR, '../../node_modules');

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { ERROR_CODES, IngestError } from '../errors.ts';
+import { ERROR_CODES } from '@rum/contract';
+import { ServiceError } from '@rum/server-kit/http';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -17,7 +18,7 @@ export async function decodeBody(
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return utf8(raw);
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new IngestError(
+    throw new ServiceError(
       415,
       ERROR_CODES.unsupportedMediaType,
       `Content-Encoding "${encoding}" is not supported; send gzip or no encoding`,
@@ -28,13 +29,13 @@ export async function decodeBody(
     inflated = await gunzipAsync(raw, { maxOutputLength: limit });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new IngestError(
+      throw new ServiceError(
         413,
         ERROR_CODES.bodyTooLarge,
         `body is larger than ${limit} bytes once decompressed`,
       );
     }
-    throw new IngestError(400, ERROR_CODES.badBeacon, 'body is not valid gzip');
+    throw new ServiceError(400, ERROR_CODES.badBeacon, 'body is not valid gzip');
   }
   return utf8(inflated);
 }
@@ -45,7 +46,7 @@ export async function decodeBody(
  */
 function utf8(bytes: Buffer): string {
   if (!isUtf8(bytes)) {
-    throw new IngestError(400, ERROR_CODES.badBeacon, 'body is not valid UTF-8');
+    throw new ServiceError(400, ERROR_CODES.badBeacon, 'body is not valid UTF-8');
   }
   return bytes.toString('utf8');
 }

@@ -1,8 +1,8 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import type { Redis } from '@rum/shared';
-import { unavailable } from '../errors.ts';
+import type { Redis } from '@rum/server-kit';
+import { notQueued } from './not-queued.ts';
+import { withTimeout } from '@rum/server-kit';
 import { MicroBatcher } from './micro-batcher.ts';
-import { withTimeout } from './with-timeout.ts';
 
 /**
  * Fixed windows, as @fastify/rate-limit's own RedisStore, for many counters at once:
@@ -86,7 +86,7 @@ export function batchedRedisStore({
       try {
         reply = await withTimeout(client.rumRateLimitWindows(...args), timeoutMs, 'rate limit');
       } catch (err) {
-        throw unavailable(err);
+        throw notQueued(err);
       }
       // Hand out positions first..total within each key, in arrival order.
       const next = new Map<string, Count>();

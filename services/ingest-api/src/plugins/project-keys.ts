@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import { lookupIngestKey, type IngestProject } from '@rum/shared';
-import { REDIS_TIMEOUT_MS, withTimeout } from '../lib/with-timeout.ts';
-import { ERROR_CODES, IngestError, unavailable } from '../errors.ts';
+import { lookupIngestKey, type IngestProject } from '@rum/server-kit';
+import { withTimeout } from '@rum/server-kit';
+import { unavailable } from '@rum/server-kit/http';
+import { notQueued, REDIS_TIMEOUT_MS } from '../lib/not-queued.ts';
 
 /** A project as ingest sees it, with its allowed origins normalised for lookups. */
 export interface KnownProject extends IngestProject {
@@ -74,16 +75,15 @@ export default fp<Partial<ProjectKeysOptions>>(
           'ingest key lookup',
         );
       } catch (err) {
-        throw unavailable(err);
+        throw notQueued(err);
       }
       if (found === 'unpublished') {
         // Redis lost its data: the workers republish every key from the database within
         // seconds. A 401 now would make the SDK drop the beacon; a 503 makes it retry.
-        throw new IngestError(
-          503,
-          ERROR_CODES.unavailable,
+        throw unavailable(
           'ingest keys are being restored; try again in a few seconds',
-          { retryAfterSeconds: KEYS_RESTORING_RETRY_AFTER_S },
+          undefined,
+          KEYS_RESTORING_RETRY_AFTER_S,
         );
       }
       const project = found && {

@@ -3,15 +3,13 @@ import Bull from 'bull';
 import {
   BULL_PREFIX,
   COLLECT_JOB_OPTIONS,
-  createRedis,
-  Redis,
   type AcceptedBeacon,
   type CollectJob,
-} from '@rum/shared';
+} from '@rum/contract';
+import { Histogram } from 'prom-client';
+import { createRedis, waitUntilReady, withTimeout, type Redis } from '@rum/server-kit';
 import { MicroBatcher } from '../lib/micro-batcher.ts';
-import { REDIS_TIMEOUT_MS, withTimeout } from '../lib/with-timeout.ts';
-import { unavailable } from '../errors.ts';
-import { waitUntilReady } from './redis.ts';
+import { notQueued, REDIS_TIMEOUT_MS } from '../lib/not-queued.ts';
 
 /** Micro-batching: beacons arriving together share one Bull job (see bench/ingest.bench.ts). */
 export interface BatchOptions {
@@ -63,7 +61,19 @@ export default fp<QueuePluginOptions>(
     });
     queue.on('error', (err: Error) => app.log.warn({ err: err.message }, 'queue error'));
 
-    const { queueAddSeconds, batchBeacons } = app.metrics;
+    const queueAddSeconds = new Histogram({
+      name: 'rum_ingest_queue_add_duration_seconds',
+      help: 'Time to add one collect job to the Bull queue in Redis, by outcome (ok, error).',
+      labelNames: ['outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [app.metrics],
+    });
+    const batchBeacons = new Histogram({
+      name: 'rum_ingest_job_beacons',
+      help: 'Beacons micro-batched into one collect job.',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [app.metrics],
+    });
     const batcher = new MicroBatcher<AcceptedBeacon>({
       ...batch,
       flush: async (beacons) => {
@@ -84,7 +94,7 @@ export default fp<QueuePluginOptions>(
             { err: (err as Error).message, beacons: beacons.length },
             'collect job not queued',
           );
-          throw unavailable(err);
+          throw notQueued(err);
         }
       },
     });

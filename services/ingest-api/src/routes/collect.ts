@@ -1,10 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { MAX_BODY_BYTES, validateBeacon, type AcceptedBeacon } from '@rum/shared';
-import { ERROR_CODES, IngestError } from '../errors.ts';
+import { MAX_BODY_BYTES, type AcceptedBeacon } from '@rum/contract';
+import { validateBeacon } from '@rum/contract/schema';
+import { ERROR_CODES } from '@rum/contract';
+import { ServiceError } from '@rum/server-kit/http';
+import { Counter } from 'prom-client';
 import { decodeBody } from '../lib/decode-body.ts';
 import { batchedRedisStore } from '../lib/rate-limit-store.ts';
-import { REDIS_TIMEOUT_MS } from '../lib/with-timeout.ts';
+import { REDIS_TIMEOUT_MS } from '../lib/not-queued.ts';
 import { normalizeOrigin, type KnownProject } from '../plugins/project-keys.ts';
 import { collectSchema } from '../schemas/collect.ts';
 
@@ -55,6 +58,12 @@ function countryOf(request: FastifyRequest, header: string): string | undefined 
  * a rejected request is answered before its body is read.
  */
 const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { countryHeader }) => {
+  const eventsAccepted = new Counter({
+    name: 'rum_ingest_events_accepted_total',
+    help: 'Events queued and answered with 202, by type (metric: web-vitals reports, error: JS errors).',
+    labelNames: ['type'],
+    registers: [app.metrics],
+  });
   // Per-project counters in Redis, shared by every ingest instance; a failure is a 503.
   const limiterStore = batchedRedisStore({
     redis: app.redis,
@@ -72,7 +81,7 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
       'x-ratelimit-reset': false,
     },
     errorResponseBuilder: (request, context) =>
-      new IngestError(
+      new ServiceError(
         429,
         ERROR_CODES.rateLimited,
         `project ${request.ingestProject?.slug ?? ''} is over its limit of ${context.max} requests per minute; retry in ${context.after}`,
@@ -82,10 +91,10 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
   app.decorateRequest('ingestProject', null);
 
   /** Null when `project` may send this request, else the 401/403 to answer. */
-  const refusal = (request: FastifyRequest, project: KnownProject | null): IngestError | null => {
-    if (!project) return new IngestError(401, ERROR_CODES.unknownKey, 'unknown ingest key');
+  const refusal = (request: FastifyRequest, project: KnownProject | null): ServiceError | null => {
+    if (!project) return new ServiceError(401, ERROR_CODES.unknownKey, 'unknown ingest key');
     if (project.expiresAt !== null && project.expiresAt <= Date.now()) {
-      return new IngestError(
+      return new ServiceError(
         401,
         ERROR_CODES.expiredKey,
         `this ingest key was replaced and stopped working at ${new Date(project.expiresAt).toISOString()}; use the project's current key`,
@@ -94,7 +103,7 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
     if (project.origins.size > 0) {
       const origin = request.headers.origin;
       if (!origin || !project.origins.has(normalizeOrigin(origin))) {
-        return new IngestError(
+        return new ServiceError(
           403,
           ERROR_CODES.originNotAllowed,
           origin
@@ -114,7 +123,7 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
   // beacon (about 5% of ingest throughput in the bench).
   app.addHook('onRequest', (request, reply, done) => {
     const key = ingestKeyOf(request);
-    const proceed = (project: KnownProject | null, lookupError?: IngestError) => {
+    const proceed = (project: KnownProject | null, lookupError?: ServiceError) => {
       const origin = request.headers.origin;
       const preflight = request.method === 'OPTIONS';
       if (origin !== undefined || preflight) reply.header('vary', 'Origin');
@@ -134,7 +143,7 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
       if (lookupError) return done(lookupError);
       if (!key) {
         return done(
-          new IngestError(
+          new ServiceError(
             401,
             ERROR_CODES.missingKey,
             'ingest key missing: pass it as ?key= or in the x-api-key header',
@@ -147,7 +156,7 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
     if (known !== undefined) return proceed(known);
     app.projectKeys.lookup(key!).then(
       (project) => proceed(project),
-      (err: IngestError) => proceed(null, err),
+      (err: ServiceError) => proceed(null, err),
     );
   });
 
@@ -163,7 +172,11 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
         parseJson(request, text, (err, body) => {
           if (err)
             reject(
-              new IngestError(400, ERROR_CODES.badBeacon, `body is not valid JSON: ${err.message}`),
+              new ServiceError(
+                400,
+                ERROR_CODES.badBeacon,
+                `body is not valid JSON: ${err.message}`,
+              ),
             );
           else resolve(body);
         });
@@ -189,7 +202,7 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
     async (request, reply) => {
       const receivedAt = Date.now();
       const { value: beacon, error } = validateBeacon(request.body, receivedAt);
-      if (error !== undefined) throw new IngestError(400, ERROR_CODES.badBeacon, error);
+      if (error !== undefined) throw new ServiceError(400, ERROR_CODES.badBeacon, error);
       const project = request.ingestProject!;
       const accepted: AcceptedBeacon = {
         projectId: project.id,
@@ -205,8 +218,8 @@ const collectRoutes: FastifyPluginAsync<CollectRoutesOptions> = async (app, { co
       await app.collectQueue.enqueue(accepted);
 
       const errors = beacon.errors?.length ?? 0;
-      app.metrics.eventsAccepted.inc({ type: 'metric' }, beacon.events.length);
-      if (errors > 0) app.metrics.eventsAccepted.inc({ type: 'error' }, errors);
+      eventsAccepted.inc({ type: 'metric' }, beacon.events.length);
+      if (errors > 0) eventsAccepted.inc({ type: 'error' }, errors);
       return reply.code(202).send({ accepted: beacon.events.length + errors });
     },
   );

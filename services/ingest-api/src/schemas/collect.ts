@@ -1,4 +1,4 @@
-import { errorResponseSchema } from './error.ts';
+import { ERROR_RESPONSE_SCHEMA } from '@rum/server-kit/http';
 
 /**
  * POST /v1/collect. The body is not described here: it is validated by the shared joi schema
@@ -25,7 +25,7 @@ export const collectSchema = {
       required: ['accepted'],
       properties: { accepted: { type: 'integer', description: 'Events plus errors accepted' } },
     },
-    '4xx': errorResponseSchema,
-    '5xx': errorResponseSchema,
+    '4xx': ERROR_RESPONSE_SCHEMA,
+    '5xx': ERROR_RESPONSE_SCHEMA,
   },
 } as const;

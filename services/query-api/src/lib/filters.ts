@@ -2,7 +2,7 @@
  * WHERE clauses shared by every query: project, time slice and the dimension filters, all as
  * bind parameters. The column names are the same in `metrics`, the rollups and `js_errors`.
  */
-import type { MetricName } from '@rum/shared/contract';
+import type { MetricName } from '@rum/contract';
 import type { SqlParams } from './sql-params.ts';
 
 /** The validated filters of one request, for one project. */

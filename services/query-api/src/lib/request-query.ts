@@ -1,5 +1,5 @@
 /** From a validated querystring to the inputs of a query function and of a cache key. */
-import type { MetricName, QueryFilters, Source, Window } from '@rum/shared/contract';
+import type { MetricName, QueryFilters, Source, Window } from '@rum/contract';
 import type { CacheParams } from './cache-key.ts';
 import type { Filters } from './filters.ts';
 import type { TimeWindow } from './window.ts';

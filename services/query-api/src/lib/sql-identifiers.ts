@@ -2,7 +2,7 @@
  * Every identifier or SQL snippet that varies with a request, keyed by a validated enum.
  * Nothing a client sends is ever pasted into SQL text: a request picks an entry here.
  */
-import type { BreakdownDimension, Interval } from '@rum/shared/contract';
+import type { BreakdownDimension, Interval } from '@rum/contract';
 
 /** A slice of the time axis and the relation that answers it (see window.ts `segments`). */
 export type SegmentSource = 'raw' | 'hourly' | 'daily';

@@ -3,8 +3,8 @@
  * (exact `percentile_cont`), longer ones sum histogram bins from the rollups, cut into
  * segments so that every rollup bucket read lies wholly inside the window.
  */
-import type { Interval, Range, Source } from '@rum/shared/contract';
-import { badParameter } from './api-error.ts';
+import type { Interval, Range, Source } from '@rum/contract';
+import { badParameter } from '@rum/server-kit/http';
 import type { SegmentSource } from './sql-identifiers.ts';
 
 export const MINUTE_MS = 60_000;

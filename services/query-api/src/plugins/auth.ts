@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
-import { InvalidTokenError, verifyReadToken } from '@rum/shared';
-import { ApiError, ERROR_CODES } from '../lib/api-error.ts';
+import { InvalidTokenError, verifyReadToken } from '@rum/server-kit';
+import { ERROR_CODES } from '@rum/contract';
+import { ServiceError } from '@rum/server-kit/http';
 import { queryProjectId } from '../queries/project.ts';
 
 export interface AuthenticatedProject {
@@ -49,7 +50,7 @@ export default fp<AuthPluginOptions>(
     app.addHook('preValidation', async (request) => {
       const token = bearerToken(request.headers.authorization);
       if (!token) {
-        throw new ApiError(
+        throw new ServiceError(
           401,
           ERROR_CODES.unauthorized,
           'missing read token: send Authorization: Bearer <token>',
@@ -61,16 +62,20 @@ export default fp<AuthPluginOptions>(
         ({ project, id: tokenId } = verifyReadToken(token, opts.jwtSecret));
       } catch (err) {
         if (err instanceof InvalidTokenError) {
-          throw new ApiError(401, ERROR_CODES.unauthorized, `invalid read token: ${err.message}`);
+          throw new ServiceError(
+            401,
+            ERROR_CODES.unauthorized,
+            `invalid read token: ${err.message}`,
+          );
         }
         throw err;
       }
       if (app.revokedTokens.has(tokenId)) {
-        throw new ApiError(401, ERROR_CODES.unauthorized, `read token ${tokenId} was revoked`);
+        throw new ServiceError(401, ERROR_CODES.unauthorized, `read token ${tokenId} was revoked`);
       }
       const slug = (request.params as { project?: string }).project ?? '';
       if (project !== slug) {
-        throw new ApiError(
+        throw new ServiceError(
           403,
           ERROR_CODES.forbidden,
           `this token reads project "${project}" only`,
@@ -78,9 +83,13 @@ export default fp<AuthPluginOptions>(
       }
       const id = await lookup(slug);
       if (id === null)
-        throw new ApiError(404, ERROR_CODES.projectNotFound, `project "${slug}" does not exist`);
+        throw new ServiceError(
+          404,
+          ERROR_CODES.projectNotFound,
+          `project "${slug}" does not exist`,
+        );
       request.project = { id, slug };
     });
   },
-  { name: 'auth', fastify: '5.x', dependencies: ['db', 'revoked-tokens'] },
+  { name: 'auth', fastify: '5.x', dependencies: ['rum-db', 'revoked-tokens'] },
 );

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { Counter } from 'prom-client';
 import type { FastifyReply } from 'fastify';
 
 /** Seconds an answer stays cached, per operation (session data and raw rows are not cached). */
@@ -39,7 +40,27 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** The Redis answer cache, as `app.cache`; hits and misses are counted on /metrics. */
 export default fp(
   async (app) => {
-    const { redis, queryMetrics: metrics } = app;
+    const { redis } = app;
+    const metrics = {
+      cacheHits: new Counter({
+        name: 'rum_query_cache_hits_total',
+        help: 'Answers served from the Redis cache, by operation.',
+        labelNames: ['operation'],
+        registers: [app.metrics],
+      }),
+      cacheMisses: new Counter({
+        name: 'rum_query_cache_misses_total',
+        help: 'Answers computed from the database because the cache had none (or Redis failed), by operation.',
+        labelNames: ['operation'],
+        registers: [app.metrics],
+      }),
+      cacheErrors: new Counter({
+        name: 'rum_query_cache_errors_total',
+        help: 'Cache reads or writes that failed because Redis did not answer.',
+        labelNames: ['command'],
+        registers: [app.metrics],
+      }),
+    };
 
     const read = async (key: string): Promise<string | null> => {
       try {
@@ -73,5 +94,5 @@ export default fp(
     };
     app.decorate('cache', cache);
   },
-  { name: 'cache', fastify: '5.x', dependencies: ['redis', 'metrics'] },
+  { name: 'cache', fastify: '5.x', dependencies: ['rum-redis', 'rum-metrics'] },
 );

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import { ApiError, ERROR_CODES } from '../lib/api-error.ts';
+import { ERROR_CODES } from '@rum/contract';
+import { ServiceError } from '@rum/server-kit/http';
 import { bearerToken } from './auth.ts';
 
 export interface RateLimitPluginOptions {
@@ -33,12 +34,12 @@ export default fp<RateLimitPluginOptions>(
         return token ? `t:${createHash('sha256').update(token).digest('hex')}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) =>
-        new ApiError(
+        new ServiceError(
           429,
           ERROR_CODES.rateLimited,
           `rate limit of ${context.max} requests exceeded, retry in ${context.after}`,
         ),
     });
   },
-  { name: 'query-rate-limit', fastify: '5.x', dependencies: ['redis'] },
+  { name: 'query-rate-limit', fastify: '5.x', dependencies: ['rum-redis'] },
 );

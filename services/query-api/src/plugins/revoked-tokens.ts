@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { RevokedTokens } from '@rum/shared';
+import { RevokedTokens } from '@rum/server-kit';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,5 +15,5 @@ export default fp(
     app.decorate('revokedTokens', revoked);
     app.addHook('onClose', async () => revoked.close());
   },
-  { name: 'revoked-tokens', fastify: '5.x', dependencies: ['redis'] },
+  { name: 'revoked-tokens', fastify: '5.x', dependencies: ['rum-redis'] },
 );

@@ -1,5 +1,5 @@
-import type { BreakdownDimension, BreakdownRow, MetricName } from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+import type { BreakdownDimension, BreakdownRow, MetricName } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { BREAKDOWN_COLUMNS } from '../lib/sql-identifiers.ts';
 import type { TimeWindow } from '../lib/window.ts';

@@ -1,5 +1,5 @@
-import type { ErrorGroup } from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+import type { ErrorGroup } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import { whereClause, type Filters } from '../lib/filters.ts';
 import { SqlParams } from '../lib/sql-params.ts';
 import type { TimeWindow } from '../lib/window.ts';

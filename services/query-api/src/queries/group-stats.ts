@@ -18,8 +18,8 @@ import {
   type Interval,
   type MetricName,
   type RatingShares,
-} from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+} from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import { whereClause, type Filters } from '../lib/filters.ts';
 import { SqlParams } from '../lib/sql-params.ts';
 import {

@@ -1,5 +1,5 @@
-import { binEdges, type HistogramBucket, type MetricName } from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+import { binEdges, type HistogramBucket, type MetricName } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { SqlParams } from '../lib/sql-params.ts';
 import type { TimeWindow } from '../lib/window.ts';

@@ -1,4 +1,4 @@
-import type { Pool } from '@rum/shared';
+import type { Pool } from '@rum/server-kit';
 
 /** The id of the project with this slug, or null when there is none. */
 export async function queryProjectId(db: Pool, slug: string): Promise<number | null> {

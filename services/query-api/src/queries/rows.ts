@@ -1,5 +1,5 @@
 /** Row shapes read from `metrics` and `js_errors` joined to their page, mapped to the API's. */
-import type { ErrorRow, MetricName, MetricRow, Rating } from '@rum/shared/contract';
+import type { ErrorRow, MetricName, MetricRow, Rating } from '@rum/contract';
 
 /** Columns selected from `metrics m` joined to `pages p` and `websites w`. */
 export const METRIC_ROW_COLUMNS = `m.time, m.name, m.value, m.rating, m.session_id, w.domain, p.path,

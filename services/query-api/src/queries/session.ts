@@ -1,5 +1,5 @@
-import type { SessionResponse } from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+import type { SessionResponse } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import {
   METRIC_ROW_COLUMNS,
   toErrorRow,

@@ -1,5 +1,5 @@
-import type { MetricName, PageStats } from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+import type { MetricName, PageStats } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
 import { byLabel, pageStats } from './page-stats.ts';

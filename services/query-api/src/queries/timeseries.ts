@@ -1,5 +1,5 @@
-import type { Interval, MetricName, Percentile, TimeseriesPoint } from '@rum/shared/contract';
-import type { Pool } from '@rum/shared';
+import type { Interval, MetricName, Percentile, TimeseriesPoint } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { bucketStarts, coarsestFor, type TimeWindow } from '../lib/window.ts';
 import { groupStats } from './group-stats.ts';

@@ -2,13 +2,7 @@
  * Querystring and path schemas of every route. Fastify validates (and documents) them;
  * the handlers only ever see values these schemas accepted.
  */
-import {
-  BREAKDOWN_DIMENSIONS,
-  INTERVALS,
-  METRIC_NAMES,
-  PERCENTILES,
-  RANGES,
-} from '@rum/shared/contract';
+import { BREAKDOWN_DIMENSIONS, INTERVALS, METRIC_NAMES, PERCENTILES, RANGES } from '@rum/contract';
 
 const dimension = (description: string) =>
   ({ type: 'string', minLength: 1, maxLength: 64, description }) as const;

@@ -2,13 +2,7 @@
  * Response schemas, mirroring the types in packages/shared/src/query.ts (the dashboard's
  * contract). Fastify serialises with them and @fastify/swagger documents them.
  */
-import {
-  BREAKDOWN_DIMENSIONS,
-  INTERVALS,
-  METRIC_NAMES,
-  PERCENTILES,
-  RATINGS,
-} from '@rum/shared/contract';
+import { BREAKDOWN_DIMENSIONS, INTERVALS, METRIC_NAMES, PERCENTILES, RATINGS } from '@rum/contract';
 
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;

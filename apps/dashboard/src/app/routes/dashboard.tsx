@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MetricName, Percentile } from '@rum/shared/contract';
+import type { MetricName, Percentile } from '@rum/contract';
 import { BreakdownPanel } from '../../features/breakdown/components/breakdown-panel.tsx';
 import { ErrorsList } from '../../features/errors/components/errors-list.tsx';
 import { FiltersBar } from '../../features/filters/components/filters-bar.tsx';

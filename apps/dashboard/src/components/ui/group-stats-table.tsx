@@ -1,4 +1,4 @@
-import type { GroupStats, MetricName } from '@rum/shared/contract';
+import type { GroupStats, MetricName } from '@rum/contract';
 import { formatCount, formatMetric } from '../../lib/format.ts';
 import { SharesBar } from './shares-bar.tsx';
 

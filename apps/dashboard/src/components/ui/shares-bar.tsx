@@ -1,4 +1,4 @@
-import type { RatingShares } from '@rum/shared/contract';
+import type { RatingShares } from '@rum/contract';
 import { formatShare } from '../../lib/format.ts';
 
 /** The good / needs improvement / poor split as one stacked bar. */

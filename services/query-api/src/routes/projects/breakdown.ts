@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { BreakdownDimension, BreakdownResponse } from '@rum/shared/contract';
+import type { BreakdownDimension, BreakdownResponse } from '@rum/contract';
 import type { MetricQuery } from '../../lib/request-query.ts';
 import { queryBreakdown } from '../../queries/breakdown.ts';
 import { breakdownQuery } from '../../schemas/query-strings.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { QueryFilters, Window } from '@rum/shared/contract';
+import type { QueryFilters, Window } from '@rum/contract';
 import { cacheKey, type CacheParams } from '../../lib/cache-key.ts';
 import type { Filters } from '../../lib/filters.ts';
 import { cacheParamsOf, filtersOf, windowBody } from '../../lib/request-query.ts';

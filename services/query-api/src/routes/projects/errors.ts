@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ErrorsResponse, ListQuery } from '@rum/shared/contract';
+import type { ErrorsResponse, ListQuery } from '@rum/contract';
 import { queryErrors } from '../../queries/errors.ts';
 import { errorsQuery } from '../../schemas/query-strings.ts';
 import { errorsResponse } from '../../schemas/responses.ts';

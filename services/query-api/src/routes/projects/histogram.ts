@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { THRESHOLDS, type HistogramResponse } from '@rum/shared/contract';
+import { THRESHOLDS, type HistogramResponse } from '@rum/contract';
 import type { MetricQuery } from '../../lib/request-query.ts';
 import { queryHistogram } from '../../queries/histogram.ts';
 import { histogramQuery } from '../../schemas/query-strings.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ListQuery, MetricsResponse } from '@rum/shared/contract';
+import type { ListQuery, MetricsResponse } from '@rum/contract';
 import { filtersOf, windowBody } from '../../lib/request-query.ts';
 import { resolveWindow } from '../../lib/window.ts';
 import { queryMetrics } from '../../queries/metrics.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { PagesResponse } from '@rum/shared/contract';
+import type { PagesResponse } from '@rum/contract';
 import type { MetricQuery } from '../../lib/request-query.ts';
 import { queryPages } from '../../queries/pages.ts';
 import { querySlowPages } from '../../queries/slow-pages.ts';

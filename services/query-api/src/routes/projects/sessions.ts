@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { SessionResponse } from '@rum/shared/contract';
+import type { SessionResponse } from '@rum/contract';
 import { querySession } from '../../queries/session.ts';
 import { sessionParams } from '../../schemas/query-strings.ts';
 import { errorResponses, sessionResponse } from '../../schemas/responses.ts';

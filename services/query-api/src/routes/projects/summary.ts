@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { METRIC_NAMES, type QueryFilters, type SummaryResponse } from '@rum/shared/contract';
+import { METRIC_NAMES, type QueryFilters, type SummaryResponse } from '@rum/contract';
 import { querySummary } from '../../queries/summary.ts';
 import { summaryQuery } from '../../schemas/query-strings.ts';
 import { summaryResponse } from '../../schemas/responses.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Percentile, TimeseriesQuery, TimeseriesResponse } from '@rum/shared/contract';
+import type { Percentile, TimeseriesQuery, TimeseriesResponse } from '@rum/contract';
 import type { MetricQuery } from '../../lib/request-query.ts';
 import { checkInterval, defaultInterval } from '../../lib/window.ts';
 import { queryTimeseries } from '../../queries/timeseries.ts';

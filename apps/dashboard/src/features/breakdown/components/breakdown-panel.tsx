@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { BreakdownDimension, MetricName } from '@rum/shared/contract';
+import type { BreakdownDimension, MetricName } from '@rum/contract';
 import { GroupStatsTable } from '../../../components/ui/group-stats-table.tsx';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';

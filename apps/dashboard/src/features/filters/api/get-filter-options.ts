@@ -1,4 +1,4 @@
-import type { BreakdownResponse, PagesResponse, Range } from '@rum/shared/contract';
+import type { BreakdownResponse, PagesResponse, Range } from '@rum/contract';
 import { apiGet } from '../../../lib/api-client.ts';
 import { useProjectQuery } from '../../../lib/use-project-query.ts';
 import type { Session } from '../../../lib/session.ts';

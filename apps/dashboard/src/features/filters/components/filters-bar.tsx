@@ -1,4 +1,4 @@
-import { METRIC_NAMES, RANGES, type MetricName, type Range } from '@rum/shared/contract';
+import { METRIC_NAMES, RANGES, type MetricName, type Range } from '@rum/contract';
 import { Select } from '../../../components/ui/select.tsx';
 import { FILTER_KEYS, type FilterKey, type Filters } from '../../../types/filters.ts';
 import { useFilterOptions } from '../api/get-filter-options.ts';

@@ -1,4 +1,4 @@
-import type { HistogramResponse, MetricName } from '@rum/shared/contract';
+import type { HistogramResponse, MetricName } from '@rum/contract';
 import { apiGet } from '../../../lib/api-client.ts';
 import { filterParams } from '../../../lib/query-params.ts';
 import { useProjectQuery } from '../../../lib/use-project-query.ts';

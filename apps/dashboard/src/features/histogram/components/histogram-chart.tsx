@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { MetricName } from '@rum/shared/contract';
+import type { MetricName } from '@rum/contract';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { formatCount, formatMetric } from '../../../lib/format.ts';

@@ -5,7 +5,7 @@ import {
   type MetricName,
   type Rating,
   type Thresholds,
-} from '@rum/shared/contract';
+} from '@rum/contract';
 
 export interface DisplayBin {
   /** Category label of the bar (its lower edge). */

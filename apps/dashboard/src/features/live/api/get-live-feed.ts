@@ -5,7 +5,7 @@ import type {
   LiveError,
   LiveEvent,
   ServerToClientEvents,
-} from '@rum/shared/contract';
+} from '@rum/contract';
 import { env } from '../../../config/env.ts';
 import { useSession } from '../../../lib/session-context.tsx';
 import type { Session } from '../../../lib/session.ts';

@@ -1,4 +1,4 @@
-import type { MetricName } from '@rum/shared/contract';
+import type { MetricName } from '@rum/contract';
 import { GroupStatsTable } from '../../../components/ui/group-stats-table.tsx';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';

@@ -1,4 +1,4 @@
-import type { SummaryResponse } from '@rum/shared/contract';
+import type { SummaryResponse } from '@rum/contract';
 import { apiGet } from '../../../lib/api-client.ts';
 import { filterParams } from '../../../lib/query-params.ts';
 import { useProjectQuery } from '../../../lib/use-project-query.ts';

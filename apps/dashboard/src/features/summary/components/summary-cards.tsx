@@ -1,4 +1,4 @@
-import type { MetricName, MetricSummary } from '@rum/shared/contract';
+import type { MetricName, MetricSummary } from '@rum/contract';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { SharesBar } from '../../../components/ui/shares-bar.tsx';
 import { formatCount, formatMetric, METRIC_LABELS, RATING_LABELS } from '../../../lib/format.ts';

@@ -1,4 +1,4 @@
-import type { TimeseriesResponse } from '@rum/shared/contract';
+import type { TimeseriesResponse } from '@rum/contract';
 import { apiGet } from '../../../lib/api-client.ts';
 import { filterParams, INTERVAL_FOR_RANGE } from '../../../lib/query-params.ts';
 import { useProjectQuery } from '../../../lib/use-project-query.ts';

@@ -8,14 +8,14 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { THRESHOLDS } from '@rum/shared/contract';
+import { THRESHOLDS } from '@rum/contract';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { Select } from '../../../components/ui/select.tsx';
 import { formatAxisTime, formatCount, formatMetric, formatTime } from '../../../lib/format.ts';
 import { RATING_COLORS } from '../../../lib/rating.ts';
 import type { Filters, Focus } from '../../../types/filters.ts';
-import { PERCENTILES, type Percentile } from '@rum/shared/contract';
+import { PERCENTILES, type Percentile } from '@rum/contract';
 import { useTimeseries } from '../api/get-timeseries.ts';
 
 interface TimeseriesChartProps {

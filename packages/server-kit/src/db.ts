@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { EMBEDDED_STATE_FILE, type EmbeddedState } from '@rum/contract';
+import type { Config } from './config.ts';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+function embeddedStateFile(dataDir: string): string {
+  return join(dataDir, EMBEDDED_STATE_FILE);
+}
+
+/** The running embedded server described in the data folder, if its process is alive. */
+export function readEmbeddedState(dataDir: string): EmbeddedState | null {
+  const file = embeddedStateFile(dataDir);
+  if (!existsSync(file)) return null;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as EmbeddedState;
+  try {
+    process.kill(state.pid, 0);
+    return state;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `DATABASE_URL` when set; otherwise the embedded TimescaleDB started by `npm start` or
+ * `npx rum db`. Throws a message naming both fixes when there is neither.
+ */
+export function resolveDatabaseUrl(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  if (config.databaseUrl) return config.databaseUrl;
+  const state = readEmbeddedState(config.dataDir);
+  if (state) return state.url;
+  throw new Error(
+    `DATABASE_URL is not set and no embedded TimescaleDB is running for ${config.dataDir}. ` +
+      'Set DATABASE_URL to a TimescaleDB server, or start the embedded one with `npx rum db` (or run everything with `npm start`).',
+  );
+}
+
+/**
+ * count(*) is int8 and percentile/avg are float8/numeric, which pg returns as strings: our
+ * counts stay far below 2^53, so they are read as numbers. Per pool, not through pg's global
+ * parsers, so importing this module changes nothing for anyone else.
+ */
+const NUMBERS_AS_NUMBERS: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** pg pool; numeric and bigint aggregates come back as JS numbers. */
+export function createPool(connectionString: string, max = 10): Pool {
+  return new pg.Pool({ connectionString, max, types: NUMBERS_AS_NUMBERS });
+}
