@@ -15,6 +15,13 @@ export const INGEST_KEYS_HASH = 'rum:ingest-keys';
  */
 export const PUBLISHED_FIELD = '~published';
 
+/**
+ * A project's slug: its name in URLs (`/v1/projects/:project/...`), tokens, rooms and cache
+ * keys. Lower-case letters, digits and dashes, at most 63 characters, not starting with a
+ * dash. db/ checks the same rule in SQL (`projects.slug`).
+ */
+export const PROJECT_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 /** socket.io room of one project; the websocket service lets a client join only its token's. */
 export function projectRoom(project: string): string {
   return `project:${project}`;

@@ -10,6 +10,33 @@ export type Range = (typeof RANGES)[number];
 export const INTERVALS = ['1m', '5m', '15m', '1h', '6h', '1d'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Length of the window each `range` names (it ends at the next whole minute). */
+export const RANGE_MS: Readonly<Record<Range, number>> = {
+  '1h': HOUR_MS,
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '28d': 28 * DAY_MS,
+  '30d': 30 * DAY_MS,
+  '90d': 90 * DAY_MS,
+};
+
+/**
+ * The interval a time series uses when none is asked for, from the window's length in ms:
+ * 60 to 168 points for every `range`. The query API applies it to requests without an
+ * interval; the dashboard asks for it explicitly.
+ */
+export function defaultInterval(windowMs: number): Interval {
+  if (windowMs <= HOUR_MS) return '1m';
+  if (windowMs <= DAY_MS) return '15m';
+  if (windowMs <= 7 * DAY_MS) return '1h';
+  if (windowMs <= 30 * DAY_MS) return '6h';
+  return '1d';
+}
+
 export const PERCENTILES = [50, 75, 90, 95, 99] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { PROJECT_SLUG_PATTERN } from '@rum/contract';
 import { ingestProjectOf, publishIngestKey, type Redis } from '@rum/server-kit';
 import { ProjectExistsError, ProjectNotFoundError } from './domain-errors.ts';
 import { createReadToken } from './read-tokens.ts';
 
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 10_000;
 
 export interface NewProject {
@@ -81,7 +81,7 @@ export async function createProject(
   input: NewProject,
   jwtSecret: string,
 ): Promise<CreatedProject> {
-  if (!SLUG_PATTERN.test(input.slug)) {
+  if (!PROJECT_SLUG_PATTERN.test(input.slug)) {
     throw new Error(
       `invalid project name "${input.slug}": use lower-case letters, digits and dashes (max 63)`,
     );

@@ -1,10 +1,8 @@
 /** Window resolution and segmentation: pure functions, no database. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@rum/contract';
 import {
-  DAY_MS,
-  HOUR_MS,
-  MINUTE_MS,
   bucketStarts,
   resolveWindow,
   segments,

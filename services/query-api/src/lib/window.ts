@@ -3,22 +3,17 @@
  * (exact `percentile_cont`), longer ones sum histogram bins from the rollups, cut into
  * segments so that every rollup bucket read lies wholly inside the window.
  */
-import type { Interval, Range, Source } from '@rum/contract';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  RANGE_MS,
+  type Interval,
+  type Range,
+  type Source,
+} from '@rum/contract';
 import { badParameter } from '@rum/server-kit/http';
 import type { SegmentSource } from './sql-identifiers.ts';
-
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-
-export const RANGE_MS: Readonly<Record<Range, number>> = {
-  '1h': HOUR_MS,
-  '24h': DAY_MS,
-  '7d': 7 * DAY_MS,
-  '28d': 28 * DAY_MS,
-  '30d': 30 * DAY_MS,
-  '90d': 90 * DAY_MS,
-};
 
 export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
   '1m': MINUTE_MS,
@@ -158,14 +153,9 @@ export function bucketStarts(w: TimeWindow, interval: Interval): number[] {
   return starts;
 }
 
-/** The interval a time series uses when none is asked for: 60 to 170 points. */
-export function defaultInterval(w: TimeWindow): Interval {
-  const span = w.to.getTime() - w.from.getTime();
-  if (span <= HOUR_MS) return '1m';
-  if (span <= DAY_MS) return '15m';
-  if (span <= 7 * DAY_MS) return '1h';
-  if (span <= 30 * DAY_MS) return '6h';
-  return '1d';
+/** The window's length in ms. */
+export function spanMs(w: TimeWindow): number {
+  return w.to.getTime() - w.from.getTime();
 }
 
 /** Rejects an interval the window cannot be answered at. */
@@ -173,7 +163,7 @@ export function checkInterval(w: TimeWindow, interval: Interval): void {
   if (w.source === 'rollup' && coarsestFor(interval) === 'raw') {
     throw badParameter('interval', 'must be 1h or longer for windows longer than 24h');
   }
-  const points = Math.ceil((w.to.getTime() - w.from.getTime()) / INTERVAL_MS[interval]);
+  const points = Math.ceil(spanMs(w) / INTERVAL_MS[interval]);
   if (points > MAX_POINTS) {
     throw badParameter(
       'interval',

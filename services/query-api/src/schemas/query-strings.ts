@@ -2,7 +2,14 @@
  * Querystring and path schemas of every route. Fastify validates (and documents) them;
  * the handlers only ever see values these schemas accepted.
  */
-import { BREAKDOWN_DIMENSIONS, INTERVALS, METRIC_NAMES, PERCENTILES, RANGES } from '@rum/contract';
+import {
+  BREAKDOWN_DIMENSIONS,
+  INTERVALS,
+  METRIC_NAMES,
+  PERCENTILES,
+  PROJECT_SLUG_PATTERN,
+  RANGES,
+} from '@rum/contract';
 
 const dimension = (description: string) =>
   ({ type: 'string', minLength: 1, maxLength: 64, description }) as const;
@@ -118,7 +125,7 @@ export const errorsQuery = querystring({
 
 export const projectParams = {
   type: 'object',
-  properties: { project: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+  properties: { project: { type: 'string', pattern: PROJECT_SLUG_PATTERN.source } },
   required: ['project'],
 } as const;
 

@@ -7,32 +7,39 @@ import { resolveWindow, type TimeWindow } from '../../lib/window.ts';
 import type { CachedOperation } from '../../plugins/cache.ts';
 import { errorResponses } from '../../schemas/responses.ts';
 
-export interface AnswerContext<Q> {
+export interface AnswerContext<Q, D extends CacheParams> {
   query: Q;
   window: TimeWindow;
   filters: Filters;
   /** The `Window` part of the response. */
   windowBody: Window;
+  /** What `resolve` returned (empty without `resolve`). */
+  defaults: D;
 }
 
-export interface CachedRouteSpec<Q extends QueryFilters, R extends object> {
+export interface CachedRouteSpec<
+  Q extends QueryFilters,
+  R extends object,
+  D extends CacheParams = CacheParams,
+> {
   operation: CachedOperation;
   summary: string;
   querystring: object;
   response: object;
   /** Defaults resolved from the window (and checked: may throw a 400); they join the cache key. */
-  resolve?: (query: Q, window: TimeWindow) => CacheParams;
-  answer: (ctx: AnswerContext<Q>) => Promise<R>;
+  resolve?: (query: Q, window: TimeWindow) => D;
+  answer: (ctx: AnswerContext<Q, D>) => Promise<R>;
 }
 
 /**
  * GET /<operation> of a project: window from the query, cache key from the validated query,
  * answer from the cache or computed by `answer` and stored.
  */
-export function cachedRoute<Q extends QueryFilters, R extends object>(
-  app: FastifyInstance,
-  spec: CachedRouteSpec<Q, R>,
-): void {
+export function cachedRoute<
+  Q extends QueryFilters,
+  R extends object,
+  D extends CacheParams = CacheParams,
+>(app: FastifyInstance, spec: CachedRouteSpec<Q, R, D>): void {
   app.get<{ Querystring: Q }>(
     `/${spec.operation}`,
     {
@@ -45,15 +52,16 @@ export function cachedRoute<Q extends QueryFilters, R extends object>(
     async (request, reply) => {
       const query = request.query as Q;
       const window = resolveWindow(query);
-      const extra = spec.resolve?.(query, window) ?? {};
+      // Without `resolve` there are no defaults; D is then the default, CacheParams, which {} is.
+      const defaults = spec.resolve?.(query, window) ?? ({} as D);
       const key = cacheKey(
         request.project.slug,
         spec.operation,
-        cacheParamsOf(window, query, extra),
+        cacheParamsOf(window, query, defaults),
       );
       const filters = filtersOf(request.project.id, query);
       return app.cache.respond(reply, spec.operation, key, () =>
-        spec.answer({ query, window, filters, windowBody: windowBody(window) }),
+        spec.answer({ query, window, filters, windowBody: windowBody(window), defaults }),
       );
     },
   );

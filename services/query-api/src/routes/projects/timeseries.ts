@@ -1,7 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Percentile, TimeseriesQuery, TimeseriesResponse } from '@rum/contract';
+import {
+  defaultInterval,
+  type Interval,
+  type Percentile,
+  type TimeseriesQuery,
+  type TimeseriesResponse,
+} from '@rum/contract';
 import type { MetricQuery } from '../../lib/request-query.ts';
-import { checkInterval, defaultInterval } from '../../lib/window.ts';
+import { checkInterval, spanMs } from '../../lib/window.ts';
 import { queryTimeseries } from '../../queries/timeseries.ts';
 import { timeseriesQuery } from '../../schemas/query-strings.ts';
 import { timeseriesResponse } from '../../schemas/responses.ts';
@@ -10,19 +16,18 @@ import { cachedRoute } from './cached-route.ts';
 type Query = TimeseriesQuery & MetricQuery & { percentile: Percentile };
 
 const timeseries: FastifyPluginAsync = async (app) => {
-  cachedRoute<Query, TimeseriesResponse>(app, {
+  cachedRoute<Query, TimeseriesResponse, { interval: Interval }>(app, {
     operation: 'timeseries',
     summary:
       'A percentile of one metric per time_bucket() bucket; empty buckets have value null and count 0',
     querystring: timeseriesQuery,
     response: timeseriesResponse,
     resolve: (query, window) => {
-      const interval = query.interval ?? defaultInterval(window);
+      const interval = query.interval ?? defaultInterval(spanMs(window));
       checkInterval(window, interval);
       return { interval };
     },
-    answer: async ({ query, window, filters, windowBody }) => {
-      const interval = query.interval ?? defaultInterval(window);
+    answer: async ({ query, window, filters, windowBody, defaults: { interval } }) => {
       const { metric, percentile } = query;
       return {
         ...windowBody,

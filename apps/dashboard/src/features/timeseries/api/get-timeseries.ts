@@ -1,6 +1,6 @@
-import type { TimeseriesResponse } from '@rum/contract';
+import { defaultInterval, RANGE_MS, type TimeseriesResponse } from '@rum/contract';
 import { apiGet } from '../../../lib/api-client.ts';
-import { filterParams, INTERVAL_FOR_RANGE } from '../../../lib/query-params.ts';
+import { filterParams } from '../../../lib/query-params.ts';
 import { useProjectQuery } from '../../../lib/use-project-query.ts';
 import type { Session } from '../../../lib/session.ts';
 import type { Filters, Focus } from '../../../types/filters.ts';
@@ -18,7 +18,7 @@ export function getTimeseries(
       ...filterParams(filters),
       metric: focus.metric,
       percentile: focus.percentile,
-      interval: INTERVAL_FOR_RANGE[filters.range],
+      interval: defaultInterval(RANGE_MS[filters.range]),
     },
     signal,
   );
