@@ -1,15 +1,17 @@
 /**
  * Pipeline throughput: web-vitals events per second from HTTP to committed rows, with the
  * queue depth and the workers' memory at the start and end of the measured window.
- * Target (DESIGN.md): sustained for a minute with queue depth flat and worker memory flat.
+ * Target: sustained for a minute with queue depth flat and worker memory flat (measured
+ * figures: the README's Benchmarks section).
  *
  * Processes, as `npm start` runs them, all on 127.0.0.1:
  * - a private redis-server on a free port (the bench never touches anyone else's queue);
  * - the embedded TimescaleDB (`rum db` on a temporary data folder) unless DATABASE_URL is set;
  * - the real workers (`services/workers/src/server.ts`) in a child process, so their RSS is theirs;
  * - the real ingest API (buildApp, listening) and the load generator in this process.
- * Senders POST realistic beacons (5 web-vitals events each, a JS error now and then, many
- * sessions, pages and browsers) as fast as the pipeline drains: they pause while more than
+ * Senders POST the page views of `rum simulate` (`syntheticPageView` of @rum/testing: 4 to 6
+ * web-vitals events each, a JS error now and then, a new session each, a mix of pages,
+ * browsers and countries) as fast as the pipeline drains: they pause while more than
  * {@link MAX_BACKLOG_JOBS} jobs wait, so the figure is what the workers commit, not what
  * Redis can hold. Rows are counted in the database at both ends of the window.
  *
@@ -18,23 +20,16 @@
  * (optional: a real TimescaleDB).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Bull from 'bull';
-import {
-  BULL_PREFIX,
-  COLLECT_QUEUE,
-  type Beacon,
-  type BeaconEvent,
-  type CollectJob,
-  type MetricName,
-} from '@rum/contract';
+import { BULL_PREFIX, COLLECT_QUEUE, type CollectJob } from '@rum/contract';
 import { createPool, createRedis, loadConfig, type Pool } from '@rum/server-kit';
 import { createTestProject, startPrivateRedis, TEST_JWT_SECRET } from '@rum/testing';
+import { seededRandom, syntheticPageView } from '@rum/testing/synthetic-traffic';
 import { migrate } from '@rum/server-kit';
 import { buildApp } from '@rum/ingest-api';
 
@@ -45,6 +40,9 @@ const WARM_UP_SECONDS = Math.max(2, Math.min(5, Math.round(SECONDS / 6)));
 const MAX_BACKLOG_JOBS = 200;
 const RUN_LIMIT_MS = (SECONDS + WARM_UP_SECONDS + 180) * 1000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The simulated site and the share of its page views that report a JS error. */
+const ORIGIN = 'https://shop.example.com';
+const ERROR_RATE = 0.05;
 
 if (!(SECONDS > 0) || !(SENDERS > 0))
   throw new Error('BENCH_SECONDS and BENCH_CONNECTIONS must be positive numbers');
@@ -125,73 +123,6 @@ function rssMb(pid: number): number {
   return NaN;
 }
 
-// --- realistic traffic ---------------------------------------------------------------------
-const USER_AGENTS = [
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
-];
-const ZONES = [
-  'Europe/Paris',
-  'America/New_York',
-  'Europe/Berlin',
-  'Asia/Tokyo',
-  'America/Sao_Paulo',
-  'Australia/Sydney',
-];
-const DOMAINS = ['shop.example.com', 'blog.example.com', 'www.example.com'];
-const SECTIONS = ['products', 'blog', 'docs', 'category', 'account'];
-const CONNECTIONS = ['4g', '4g', '4g', '3g', 'slow-2g'];
-/** Typical medians per metric; values spread log-normally around them. */
-const MEDIANS: Record<Exclude<MetricName, 'FID'>, number> = {
-  LCP: 2200,
-  INP: 150,
-  CLS: 0.05,
-  FCP: 1400,
-  TTFB: 500,
-};
-
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
-function spread(median: number): number {
-  const u = Math.max(Math.random(), 1e-9);
-  const v = Math.random();
-  const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  return Math.round(median * Math.exp(0.6 * normal) * 1000) / 1000;
-}
-
-function pageView(): { beacon: Beacon; userAgent: string } {
-  const now = Date.now();
-  const page = `${pick(SECTIONS)}/${Math.floor(Math.random() * 400)}`;
-  const loadId = randomBytes(6).toString('hex');
-  const events: BeaconEvent[] = (Object.keys(MEDIANS) as (keyof typeof MEDIANS)[]).map((name) => ({
-    id: `v5-${now}-${loadId}-${name}`,
-    name,
-    value: spread(MEDIANS[name]),
-    navigationType: 'navigate',
-    ts: now,
-  }));
-  const beacon: Beacon = {
-    sid: `s-${randomBytes(8).toString('hex')}`,
-    url: `https://${pick(DOMAINS)}/${page}?utm_source=bench`,
-    events,
-    device: { timezone: pick(ZONES) },
-    connection: { effectiveType: pick(CONNECTIONS) },
-  };
-  if (Math.random() < 0.05) {
-    beacon.errors = [
-      {
-        message: `TypeError: Cannot read properties of undefined (reading '${pick(['price', 'id', 'length'])}')`,
-        stack: `TypeError: x\n    at render (https://${pick(DOMAINS)}/assets/app.js:1:${Math.floor(Math.random() * 5000)})`,
-        ts: now,
-      },
-    ];
-  }
-  return { beacon, userAgent: pick(USER_AGENTS) };
-}
-
 // --- the run -------------------------------------------------------------------------------
 async function countMetrics(pool: Pool, projectId: number): Promise<number> {
   const { rows } = await pool.query<{ n: number }>(
@@ -259,6 +190,7 @@ async function main(): Promise<void> {
   };
 
   const endpoint = `${address}/v1/collect?key=${project.ingestKey}`;
+  const random = seededRandom(Date.now() % 2 ** 31);
   let running = true;
   let backlogged = false;
   let accepted = 0;
@@ -275,11 +207,16 @@ async function main(): Promise<void> {
         await sleep(20);
         continue;
       }
-      const { beacon, userAgent } = pageView();
+      const { beacon, userAgent, contentType } = syntheticPageView(random, {
+        origin: ORIGIN,
+        now: Date.now(),
+        spreadMs: 0,
+        errorRate: ERROR_RATE,
+      });
       try {
         const response = await fetch(endpoint, {
           method: 'POST',
-          headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': userAgent },
+          headers: { 'content-type': contentType, 'user-agent': userAgent },
           body: JSON.stringify(beacon),
         });
         await response.arrayBuffer();
