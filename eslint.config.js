@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/cli/**', 'bench/**', 'packages/sdk/scripts/**'],
+    files: ['packages/cli/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,7 +1,8 @@
 -- RUM schema for TimescaleDB 2.x on PostgreSQL 15+ (and the embedded PGlite build).
 -- The readable whole schema, kept equal to what db/migrations/ produce (a test compares the
--- two catalogs: packages/cli/test/schema-sync.test.ts). Not applied by `npx rum migrate`, which
--- applies the migrations: a schema change is a new migration plus the same change here.
+-- two catalogs: packages/server-kit/test/schema-sync.test.ts). Not applied by
+-- `npx rum migrate`, which applies the migrations: a schema change is a new migration plus
+-- the same change here.
 
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
@@ -84,7 +85,7 @@ CREATE TABLE IF NOT EXISTS metrics (
   connection      text NOT NULL DEFAULT 'unknown',
   attribution     jsonb,
   -- Log-spaced histogram bin (ratio 1.02; CLS in thousandths). Must match binOf() in
-  -- packages/shared/src/metrics.ts. The rollups count rows per bin.
+  -- packages/contract/src/metrics.ts. The rollups count rows per bin.
   bin             smallint GENERATED ALWAYS AS (
     CASE
       WHEN value * (CASE WHEN name = 'CLS' THEN 1000 ELSE 1 END) < 1 THEN 0

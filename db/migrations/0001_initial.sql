@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS metrics (
   connection      text NOT NULL DEFAULT 'unknown',
   attribution     jsonb,
   -- Log-spaced histogram bin (ratio 1.02; CLS in thousandths). Must match binOf() in
-  -- packages/shared/src/metrics.ts. The rollups count rows per bin.
+  -- packages/contract/src/metrics.ts. The rollups count rows per bin.
   bin             smallint GENERATED ALWAYS AS (
     CASE
       WHEN value * (CASE WHEN name = 'CLS' THEN 1000 ELSE 1 END) < 1 THEN 0

@@ -55,10 +55,6 @@ export function rate(name: MetricName, value: number): Rating {
   return 'needs-improvement';
 }
 
-export function isMetricName(name: unknown): name is MetricName {
-  return typeof name === 'string' && (METRIC_NAMES as readonly string[]).includes(name);
-}
-
 /**
  * Log-spaced histogram bins used by the rollups (see db/schema.sql, column `metrics.bin`).
  * A value v (in "bin units": ms, or CLS x 1000) falls in bin 0 when v < 1, otherwise in bin

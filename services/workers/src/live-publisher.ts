@@ -149,11 +149,7 @@ interface Pending {
 export class LivePublisher {
   private readonly projects = new Map<string, Pending>();
 
-  constructor(
-    private readonly sink: LiveSink,
-    private readonly flushMs = LIVE_FLUSH_MS,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly sink: LiveSink) {}
 
   /** Queues committed rows; pushes as soon as the project's last push is {@link LIVE_FLUSH_MS} old. */
   add(committed: CommittedRows): void {
@@ -166,7 +162,7 @@ export class LivePublisher {
       if (pending.timer) continue;
       // Even when a push is allowed now, wait for the end of this tick so jobs committing
       // together share one push.
-      const wait = Math.max(0, pending.lastPush + this.flushMs - this.now());
+      const wait = Math.max(0, pending.lastPush + LIVE_FLUSH_MS - Date.now());
       pending.timer = setTimeout(() => this.push(project), wait);
     }
   }
@@ -182,7 +178,7 @@ export class LivePublisher {
     if (!pending) return;
     if (pending.timer) clearTimeout(pending.timer);
     pending.timer = undefined;
-    const at = new Date(this.now());
+    const at = new Date();
     const room = projectRoom(project);
     if (pending.events.length > 0)
       this.sink(room, 'metrics', summariseMetrics(project, pending.events, at));

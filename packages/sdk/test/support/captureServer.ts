@@ -2,7 +2,7 @@
  * A tiny HTTP server for the browser tests: serves the fixture pages (with the collect
  * endpoint and key filled in), the built SDK and web-vitals, a slow LCP image, and captures
  * every beacon POSTed to /run/<test run>/v1/collect. Each beacon is checked against the real ingest schema
- * (`validateBeacon` from @rum/shared); a rejected one is answered 400 and kept in
+ * (`validateBeacon` from @rum/contract/schema); a rejected one is answered 400 and kept in
  * `rejected` so the test can fail on it.
  *
  * Pages are served from http://127.0.0.1:<port> while the endpoint is

@@ -1,8 +1,9 @@
 import { ERROR_RESPONSE_SCHEMA } from '@rum/server-kit/http';
 
 /**
- * POST /v1/collect. The body is not described here: it is validated by the shared joi schema
- * (`validateBeacon`), the single definition of the beacon that the SDK and workers share.
+ * POST /v1/collect. The body is not described here: it is validated by the contract's joi
+ * schema (`validateBeacon` from @rum/contract/schema), the single definition of the beacon,
+ * which the workers apply again to each job and whose types and caps the SDK builds on.
  */
 export const collectSchema = {
   summary: 'Accept one beacon of web-vitals events and JS errors',

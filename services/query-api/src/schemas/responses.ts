@@ -1,5 +1,5 @@
 /**
- * Response schemas, mirroring the types in packages/shared/src/query.ts (the dashboard's
+ * Response schemas, mirroring the types in packages/contract/src/query.ts (the dashboard's
  * contract). Fastify serialises with them and @fastify/swagger documents them.
  */
 import { BREAKDOWN_DIMENSIONS, INTERVALS, METRIC_NAMES, PERCENTILES, RATINGS } from '@rum/contract';
