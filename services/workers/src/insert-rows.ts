@@ -4,7 +4,7 @@
  * idempotency keys make a retried job, or a beacon sent twice, a no-op.
  */
 import type { PoolClient } from '@rum/server-kit';
-import type { ErrorRow, MetricRow, NormalisedBeacon } from './normalise-beacon.ts';
+import type { ErrorInsert, MetricInsert, NormalisedBeacon } from './normalise-beacon.ts';
 import { pageKey, type PageIds } from './site-cache.ts';
 
 /** A row the transaction inserted or changed, with the beacon it came from (for live updates). */
@@ -14,8 +14,8 @@ export interface Committed<Row> {
 }
 
 export interface CommittedRows {
-  metrics: Committed<MetricRow>[];
-  errors: Committed<ErrorRow>[];
+  metrics: Committed<MetricInsert>[];
+  errors: Committed<ErrorInsert>[];
 }
 
 const METRICS_SQL = `
@@ -50,8 +50,8 @@ function rowKey(projectId: number, sessionId: string, id: string, time: string |
  */
 export function dedupeMetrics(
   beacons: readonly NormalisedBeacon[],
-): Map<string, Committed<MetricRow>> {
-  const byKey = new Map<string, Committed<MetricRow>>();
+): Map<string, Committed<MetricInsert>> {
+  const byKey = new Map<string, Committed<MetricInsert>>();
   for (const beacon of beacons) {
     for (const row of beacon.metrics) {
       const key = rowKey(beacon.projectId, beacon.sessionId, row.metricId, row.time);
@@ -64,8 +64,8 @@ export function dedupeMetrics(
 
 export function dedupeErrors(
   beacons: readonly NormalisedBeacon[],
-): Map<string, Committed<ErrorRow>> {
-  const byKey = new Map<string, Committed<ErrorRow>>();
+): Map<string, Committed<ErrorInsert>> {
+  const byKey = new Map<string, Committed<ErrorInsert>>();
   for (const beacon of beacons) {
     for (const row of beacon.errors) {
       const key = rowKey(beacon.projectId, beacon.sessionId, row.fingerprint, row.time);
@@ -94,7 +94,7 @@ export async function insertBeaconRows(
 type Column<Row> = (entry: Committed<Row>, ids: PageIds) => unknown;
 
 /** In the order of METRICS_SQL's column list. */
-const METRIC_COLUMNS: Column<MetricRow>[] = [
+const METRIC_COLUMNS: Column<MetricInsert>[] = [
   (e) => e.row.time,
   (e) => e.beacon.projectId,
   (_, ids) => ids.websiteId,
@@ -115,7 +115,7 @@ const METRIC_COLUMNS: Column<MetricRow>[] = [
 ];
 
 /** In the order of ERRORS_SQL's column list. */
-const ERROR_COLUMNS: Column<ErrorRow>[] = [
+const ERROR_COLUMNS: Column<ErrorInsert>[] = [
   (e) => e.row.time,
   (e) => e.beacon.projectId,
   (_, ids) => ids.websiteId,

@@ -17,8 +17,11 @@ import { countryFromTimezone, UNKNOWN_COUNTRY } from './timezone-country.ts';
 /** Stored when neither the SDK nor the User-Agent names a browser or OS. */
 export const UNKNOWN = 'unknown';
 
-/** One `metrics` row, minus the ids the site cache fills in. */
-export interface MetricRow {
+/**
+ * One `metrics` row to insert, minus the ids the site cache fills in (the query API's answer
+ * row is the contract's `MetricRow`).
+ */
+export interface MetricInsert {
   /** ISO time the SDK first reported this metric id: part of the idempotency key. */
   time: string;
   metricId: string;
@@ -31,8 +34,8 @@ export interface MetricRow {
   attribution: string | null;
 }
 
-/** One `js_errors` row, minus the ids. */
-export interface ErrorRow {
+/** One `js_errors` row to insert, minus the ids (the API's is the contract's `ErrorRow`). */
+export interface ErrorInsert {
   time: string;
   fingerprint: string;
   message: string;
@@ -54,8 +57,8 @@ export interface NormalisedBeacon {
   os: string;
   country: string;
   connection: string;
-  metrics: MetricRow[];
-  errors: ErrorRow[];
+  metrics: MetricInsert[];
+  errors: ErrorInsert[];
 }
 
 export function normaliseBeacon(accepted: AcceptedBeacon): NormalisedBeacon {

@@ -120,7 +120,7 @@ interface ExpectedMetric {
   path: string;
 }
 
-interface MetricRow {
+interface MetricDbRow {
   project_id: number;
   session_id: string;
   metric_id: string;
@@ -135,7 +135,7 @@ interface MetricRow {
   path: string;
 }
 
-interface ErrorRow {
+interface ErrorDbRow {
   project_id: number;
   session_id: string;
   time: Date;
@@ -329,14 +329,14 @@ test(
     // --- drain, then read everything back ---
     await pipeline.drained(5 * 60_000);
     const projectIds = pipeline.projects.map((p) => p.id);
-    const { rows: metricRows } = await pipeline.db.pool.query<MetricRow>(
+    const { rows: metricRows } = await pipeline.db.pool.query<MetricDbRow>(
       `SELECT m.project_id, m.session_id, m.metric_id, m.time, m.name, m.value, m.delta, m.rating,
               m.navigation_type, m.attribution, w.domain, p.path
          FROM metrics m JOIN pages p ON p.id = m.page_id JOIN websites w ON w.id = m.website_id
         WHERE m.project_id = ANY($1)`,
       [projectIds],
     );
-    const { rows: errorRows } = await pipeline.db.pool.query<ErrorRow>(
+    const { rows: errorRows } = await pipeline.db.pool.query<ErrorDbRow>(
       `SELECT project_id, session_id, time, message, stack, source, line, col
          FROM js_errors WHERE project_id = ANY($1)`,
       [projectIds],
