@@ -54,3 +54,33 @@ const NUMBERS_AS_NUMBERS: pg.CustomTypesConfig = {
 export function createPool(connectionString: string, max = 10): Pool {
   return new pg.Pool({ connectionString, max, types: NUMBERS_AS_NUMBERS });
 }
+
+/**
+ * Runs `fn` between BEGIN and COMMIT on `client`. On failure, rolls back and rethrows that
+ * failure; a failed ROLLBACK is ignored (the connection is likely gone, and the first error
+ * is the one that says why).
+ */
+export async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+/** {@link inTransaction} on a client checked out of `pool`, released afterwards. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await inTransaction(client, () => fn(client));
+  } finally {
+    client.release();
+  }
+}

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { inTransaction } from './db.ts';
 
 /**
  * Versioned migrations: `db/migrations/NNNN_name.sql`, applied in order, each in its own
@@ -219,17 +220,5 @@ async function withClient<T>(db: Database, fn: (client: pg.ClientBase) => Promis
     return await fn(client);
   } finally {
     client.release();
-  }
-}
-
-async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    const result = await fn();
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { PROJECT_SLUG_PATTERN } from '@rum/contract';
 import { ingestProjectOf, publishIngestKey, type Redis } from '@rum/server-kit';
+import { withTransaction } from './db.ts';
 import { ProjectExistsError, ProjectNotFoundError } from './domain-errors.ts';
 import { createReadToken } from './read-tokens.ts';
 
@@ -52,25 +53,6 @@ interface ProjectSettings {
   rate_limit_per_minute: number;
 }
 
-/** Runs `fn` in a transaction on one client of `pool`. */
-async function transaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 /**
  * Stores a project, its ingest key and a read token, and publishes the key to Redis, in one
  * step: if Redis refuses, the insert is rolled back, so a failed create changes nothing.
@@ -87,7 +69,7 @@ export async function createProject(
     );
   }
   const ingestKey = newIngestKey();
-  return transaction(pool, async (client) => {
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<ProjectSettings>(
       `INSERT INTO projects (slug, name, allowed_origins, domains, rate_limit_per_minute)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING
@@ -134,7 +116,7 @@ export async function rotateIngestKey(
   graceMs: number,
 ): Promise<RotatedKey> {
   const ingestKey = newIngestKey();
-  return transaction(pool, async (client) => {
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<ProjectSettings>(
       `SELECT id, slug, allowed_origins, rate_limit_per_minute FROM projects WHERE slug = $1 FOR UPDATE`,
       [slug],

@@ -7,6 +7,7 @@ import {
   signReadToken,
   type Redis,
 } from '@rum/server-kit';
+import { withTransaction } from './db.ts';
 import { ProjectNotFoundError, TokenNotFoundError } from './domain-errors.ts';
 
 export interface CreatedToken {
@@ -125,9 +126,7 @@ export async function revokeReadToken(
   redis: Redis,
   id: string,
 ): Promise<{ id: string; project: string; revokedAt: string }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ project: string; revoked_at: Date; expires_at: Date }>(
       `UPDATE read_tokens t SET revoked_at = coalesce(t.revoked_at, now())
          FROM projects p WHERE p.id = t.project_id AND t.id = $1
@@ -137,12 +136,6 @@ export async function revokeReadToken(
     const row = rows[0];
     if (!row) throw new TokenNotFoundError(`read token "${id}" does not exist`);
     await publishRevokedToken(redis, id, row.expires_at.getTime());
-    await client.query('COMMIT');
     return { id, project: row.project, revokedAt: row.revoked_at.toISOString() };
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -6,7 +6,7 @@
  * timeout, server shutting down) fail the whole job, which Bull retries with backoff.
  */
 import type { Pool, PoolClient } from '@rum/server-kit';
-import { insertDeadLetters, type DeadLetter } from '@rum/server-kit';
+import { inTransaction, insertDeadLetters, type DeadLetter } from '@rum/server-kit';
 import { insertBeaconRows, type CommittedRows } from './insert-rows.ts';
 import type { NormalisedBeacon } from './normalise-beacon.ts';
 import type { SiteCache } from './site-cache.ts';
@@ -108,18 +108,6 @@ export async function storeJob(
     // rather than hand it to the next job. Failures are rare; a new connection is cheap.
     client.off('error', onConnectionError);
     client.release(broken || connectionLost);
-  }
-}
-
-async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
   }
 }
 

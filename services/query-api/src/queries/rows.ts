@@ -41,14 +41,9 @@ export function toMetricRow(r: MetricDbRow): MetricRow {
   };
 }
 
-export interface ErrorDbRow {
+/** The API's error row as selected: the same columns, with the time still a Date. */
+export interface ErrorDbRow extends Omit<ErrorRow, 'time'> {
   time: Date;
-  message: string;
-  stack: string | null;
-  source: string | null;
-  line: number | null;
-  col: number | null;
-  path: string;
 }
 
 export function toErrorRow(r: ErrorDbRow): ErrorRow {
