@@ -2,9 +2,6 @@ import { ensureDevJwtSecret, loadConfig, type Config } from '@rum/server-kit';
 import { USAGE, UsageError } from './usage.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { projectCommand } from './commands/project.ts';
-import { dbCommand } from './commands/db.ts';
-import { startCommand } from './commands/start.ts';
-import { simulateCommand } from './commands/simulate.ts';
 import { tokenCommand } from './commands/token.ts';
 import { deadLetterCommand } from './commands/dead-letter.ts';
 
@@ -32,12 +29,14 @@ async function run(): Promise<void> {
       return tokenCommand(config, args);
     case 'dead-letter':
       return deadLetterCommand(config, args);
+    // Loaded on demand: they need the CLI's optional dependencies (the embedded database, the
+    // demo, the traffic generator), which the migrate image leaves out.
     case 'db':
-      return dbCommand(config);
+      return (await import('./commands/db.ts')).dbCommand(config);
     case 'start':
-      return startCommand(config, args);
+      return (await import('./commands/start.ts')).startCommand(config, args);
     case 'simulate':
-      return simulateCommand(config, args);
+      return (await import('./commands/simulate.ts')).simulateCommand(config, args);
     case undefined:
     case 'help':
     case '--help':
