@@ -155,50 +155,19 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 
 CREATE INDEX IF NOT EXISTS dead_letters_project_time_idx ON dead_letters (project, time DESC);
 
--- Rollups: per hour (and per day, on top of the hourly one) and per dimension set, the count
--- of events in each histogram bin and rating. A percentile over a long range sums bin counts
--- across buckets, so it merges exactly (to bin width); percentiles are never averaged.
--- Real-time: rows newer than the last refresh are aggregated on read. Indexes are chosen
--- here: (project, metric, bucket), what every query filters on, and (page, metric, bucket)
--- on the wide rollups. TimescaleDB would otherwise add one per GROUP BY column (11 on the
--- wide rollups), slowing every refresh.
-CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly
-WITH (timescaledb.continuous, timescaledb.materialized_only = false,
-      timescaledb.create_group_indexes = false) AS
-SELECT
-  time_bucket(INTERVAL '1 hour', time) AS bucket,
-  project_id, website_id, page_id, name,
-  device_type, browser, os, country, connection,
-  rating, bin,
-  count(*) AS samples
-FROM metrics
-GROUP BY bucket, project_id, website_id, page_id, name,
-  device_type, browser, os, country, connection, rating, bin
-WITH NO DATA;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily
-WITH (timescaledb.continuous, timescaledb.materialized_only = false,
-      timescaledb.create_group_indexes = false) AS
-SELECT
-  time_bucket(INTERVAL '1 day', bucket) AS bucket,
-  project_id, website_id, page_id, name,
-  device_type, browser, os, country, connection,
-  rating, bin,
-  sum(samples)::bigint AS samples
-FROM metrics_hourly
-GROUP BY 1, project_id, website_id, page_id, name,
-  device_type, browser, os, country, connection, rating, bin
-WITH NO DATA;
-
-CREATE INDEX IF NOT EXISTS metrics_hourly_project_idx ON metrics_hourly (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_project_idx ON metrics_daily (project_id, name, bucket DESC);
--- A page filter is the one selective enough to want its own path into the wide rollups.
-CREATE INDEX IF NOT EXISTS metrics_hourly_page_idx ON metrics_hourly (page_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_page_idx ON metrics_daily (page_id, name, bucket DESC);
-
--- The same bins over all dimensions, for questions without a page, device, browser or country
--- filter (the dashboard's default view). They hold a few hundred rows per metric and bucket
--- however many pages and browsers there are, where the rollups above grow with the events.
+-- Rollups: per hour (and per day, on top of the hourly one), the count of events in each
+-- log-spaced histogram bin and rating. A percentile over a long range sums bin counts across
+-- buckets, so it merges exactly (to bin width); percentiles are never averaged. Real-time:
+-- rows newer than the last refresh are aggregated on read.
+--
+-- One pair per dimension, keyed by that dimension's value only (so a rollup's size follows
+-- its dimension's cardinality, not the raw table), plus the overall pair keyed by nothing: a
+-- question with no dimension reads the overall pair, one that filters or groups by one
+-- dimension reads that dimension's pair, one that combines two reads raw rows. A new dimension
+-- is a new pair. Indexes are chosen here ((project, metric, bucket) for a scan over all values,
+-- (project, metric, value, bucket) for one value); TimescaleDB would otherwise add one per
+-- GROUP BY column, slowing every refresh. The daily rollups are compressed once older than a
+-- week, segmented by (project, metric, value): a month's breakdown is then a few columnar scans.
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_overall
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
       timescaledb.create_group_indexes = false) AS
@@ -224,24 +193,194 @@ WITH NO DATA;
 CREATE INDEX IF NOT EXISTS metrics_hourly_overall_project_idx ON metrics_hourly_overall (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_overall_project_idx ON metrics_daily_overall (project_id, name, bucket DESC);
 
--- Refresh policies. The hourly rollup trails real time by one hour (newer rows are read raw
--- through real-time aggregation); the daily one is rebuilt from the hourly one.
-SELECT add_continuous_aggregate_policy('metrics_hourly',
-  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
-  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
-SELECT add_continuous_aggregate_policy('metrics_daily',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
-  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_page
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, page_id, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, page_id, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_page
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, page_id, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_page
+GROUP BY 1, project_id, name, page_id, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_project_idx ON metrics_hourly_by_page (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_value_idx ON metrics_hourly_by_page (project_id, name, page_id, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_project_idx ON metrics_daily_by_page (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_value_idx ON metrics_daily_by_page (project_id, name, page_id, bucket DESC);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, device_type, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, device_type, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, device_type, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_device
+GROUP BY 1, project_id, name, device_type, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_device_project_idx ON metrics_hourly_by_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_device_value_idx ON metrics_hourly_by_device (project_id, name, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_device_project_idx ON metrics_daily_by_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_device_value_idx ON metrics_daily_by_device (project_id, name, device_type, bucket DESC);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_browser
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, browser, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, browser, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_browser
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, browser, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_browser
+GROUP BY 1, project_id, name, browser, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_browser_project_idx ON metrics_hourly_by_browser (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_browser_value_idx ON metrics_hourly_by_browser (project_id, name, browser, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_browser_project_idx ON metrics_daily_by_browser (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_browser_value_idx ON metrics_daily_by_browser (project_id, name, browser, bucket DESC);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_os
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, os, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, os, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_os
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, os, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_os
+GROUP BY 1, project_id, name, os, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_os_project_idx ON metrics_hourly_by_os (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_os_value_idx ON metrics_hourly_by_os (project_id, name, os, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_os_project_idx ON metrics_daily_by_os (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_os_value_idx ON metrics_daily_by_os (project_id, name, os, bucket DESC);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_country
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, country, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, country, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_country
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, country, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_country
+GROUP BY 1, project_id, name, country, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_country_project_idx ON metrics_hourly_by_country (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_country_value_idx ON metrics_hourly_by_country (project_id, name, country, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_country_project_idx ON metrics_daily_by_country (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_country_value_idx ON metrics_daily_by_country (project_id, name, country, bucket DESC);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_connection
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, connection, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, connection, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_connection
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, connection, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_connection
+GROUP BY 1, project_id, name, connection, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_project_idx ON metrics_hourly_by_connection (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_value_idx ON metrics_hourly_by_connection (project_id, name, connection, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_project_idx ON metrics_daily_by_connection (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_value_idx ON metrics_daily_by_connection (project_id, name, connection, bucket DESC);
+
+-- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
+-- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_overall',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_page',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_page',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_device',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_device',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_browser',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_browser',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_os',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_os',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_country',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_country',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_connection',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_connection',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
 -- Compression of chunks older than 7 days. Settings are applied once: changing them on a
 -- hypertable that already has compressed chunks is an error.
 DO $$
+DECLARE
+  rollup record;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM timescaledb_information.hypertables
                  WHERE hypertable_name = 'metrics' AND compression_enabled) THEN
@@ -257,16 +396,48 @@ BEGIN
       timescaledb.compress_segmentby = 'project_id',
       timescaledb.compress_orderby = 'time DESC');
   END IF;
+  FOR rollup IN
+    SELECT * FROM (VALUES ('metrics_daily_overall', 'project_id, name'),
+                          ('metrics_daily_by_page', 'project_id, name, page_id'),
+                          ('metrics_daily_by_device', 'project_id, name, device_type'),
+                          ('metrics_daily_by_browser', 'project_id, name, browser'),
+                          ('metrics_daily_by_os', 'project_id, name, os'),
+                          ('metrics_daily_by_country', 'project_id, name, country'),
+                          ('metrics_daily_by_connection', 'project_id, name, connection')) AS r(view_name, segmentby)
+     WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
+                        WHERE c.view_name = r.view_name AND c.compression_enabled)
+  LOOP
+    EXECUTE format('ALTER MATERIALIZED VIEW %I SET (timescaledb.compress = true, '
+                   'timescaledb.compress_segmentby = %L, timescaledb.compress_orderby = %L)',
+                   rollup.view_name, rollup.segmentby, 'bucket DESC, bin');
+  END LOOP;
 END
 $$;
 
 SELECT add_compression_policy('metrics', INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('js_errors', INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_overall', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_page', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_device', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_browser', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_os', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_country', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_connection', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('js_errors', INTERVAL '13 months', if_not_exists => TRUE);
-SELECT add_retention_policy('metrics_hourly', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_overall', INTERVAL '13 months', if_not_exists => TRUE);
-SELECT add_retention_policy('metrics_daily', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_page', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_device', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_browser', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_os', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_country', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_connection', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_device', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_browser', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_os', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_country', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_connection', INTERVAL '5 years', if_not_exists => TRUE);

@@ -33,13 +33,23 @@ const BASELINE_VERSION = 1;
 
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** The continuous aggregates, each after the one it is built on. */
-export const ROLLUP_VIEWS = [
-  'metrics_hourly',
-  'metrics_daily',
-  'metrics_hourly_overall',
-  'metrics_daily_overall',
-] as const;
+/**
+ * The continuous aggregates (rollups) of the database, each after the one it is built on
+ * (hourly rollups read `metrics`, daily ones an hourly one), with whether one was ever
+ * materialised (its watermark is past the epoch).
+ */
+export async function rollupViews(
+  db: Database,
+): Promise<{ view: string; materialised: boolean }[]> {
+  const { rows } = await db.query<{ view: string; materialised: boolean }>(
+    `SELECT ca.user_view_name AS view,
+            _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(ca.mat_hypertable_id)) > 'epoch'
+              AS materialised
+       FROM _timescaledb_catalog.continuous_agg ca
+      ORDER BY ca.parent_mat_hypertable_id IS NOT NULL, ca.user_view_name`,
+  );
+  return rows;
+}
 
 export interface Migration {
   version: number;
@@ -94,9 +104,11 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  * (which only look a few days back): for tests, benchmarks and back-filled data.
  */
 export async function refreshRollups(client: Database): Promise<void> {
-  for (const view of ROLLUP_VIEWS) {
-    await client.query(`CALL refresh_continuous_aggregate('${view}', NULL, NULL)`);
-  }
+  for (const { view } of await rollupViews(client)) await refresh(client, view);
+}
+
+function refresh(client: Database, view: string) {
+  return client.query(`CALL refresh_continuous_aggregate(${pg.escapeLiteral(view)}, NULL, NULL)`);
 }
 
 /**
@@ -127,7 +139,16 @@ export async function migrate(
         return next.name;
       }),
     );
-    if (name === undefined) return applied;
+    if (name === undefined) {
+      // A migration that adds a rollup creates it empty, and its refresh policy only looks a
+      // few days back: materialise it over every retained row once. A refresh cannot run inside
+      // a transaction, hence here, after the migrations' transactions. On a database without
+      // events this is instant.
+      for (const { view, materialised } of await rollupViews(db)) {
+        if (!materialised) await refresh(db, view);
+      }
+      return applied;
+    }
     const step = { name, ms: Math.round(performance.now() - started) };
     applied.push(step);
     options.onApplied?.(step);

@@ -68,7 +68,10 @@ test('the comparison sees a change of any kind it covers', async () => {
     ['columns', 'ALTER TABLE projects ALTER COLUMN rate_limit_per_minute SET DEFAULT 5000'],
     ['columns', 'ALTER TABLE metrics ALTER COLUMN delta SET NOT NULL'],
     ['constraints', `ALTER TABLE pages ADD CONSTRAINT pages_path_slash CHECK (path LIKE '/%')`],
-    ['indexes', 'CREATE INDEX metrics_daily_country_idx ON metrics_daily (country, bucket DESC)'],
+    [
+      'indexes',
+      'CREATE INDEX metrics_daily_by_country_x_idx ON metrics_daily_by_country (country, bucket DESC)',
+    ],
     ['indexes', 'DROP INDEX metrics_session_idx'],
     ['dimensions', `SELECT set_chunk_time_interval('js_errors', INTERVAL '2 days')`],
     ['compression', `ALTER TABLE js_errors SET (timescaledb.compress_segmentby = 'website_id')`],
@@ -80,7 +83,7 @@ test('the comparison sees a change of any kind it covers', async () => {
       'jobs',
       `SELECT alter_job(job_id, schedule_interval => INTERVAL '10 minutes')
          FROM timescaledb_information.jobs
-        WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'metrics_hourly'`,
+        WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'metrics_hourly_by_page'`,
     ],
     ['jobs', `SELECT remove_retention_policy('js_errors')`],
   ];

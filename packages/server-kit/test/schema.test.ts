@@ -1,13 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDatabase, type TestDatabase } from './test-database.ts';
-import {
-  ROLLUP_VIEWS,
-  loadMigrations,
-  migrate,
-  migrationStatus,
-  refreshRollups,
-} from '../src/migrations.ts';
+import { loadMigrations, migrate, migrationStatus, refreshRollups } from '../src/migrations.ts';
 import { percentileCont, percentileFromBins } from './percentiles.ts';
 
 let db: TestDatabase;
@@ -27,8 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh policy per rollup, compression of both hypertables, retention of both and of every rollup.
-  assert.equal(jobs.length, 4 + 2 + 6, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (14), compression of both hypertables and of
+  // the 7 daily rollups, retention of both hypertables.
+  assert.equal(jobs.length, 14 + 14 + 2 + 7 + 2, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -76,29 +71,33 @@ test('the listed indexes and the idempotency keys exist', async () => {
   assert.ok(defs('js_errors').includes('(project_id, session_id, fingerprint, "time")'));
 });
 
+/** The rollups: an hourly and a daily one overall and per dimension. */
+const DIMENSIONS = ['page', 'device', 'browser', 'os', 'country', 'connection'];
+const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`)].flatMap((key) => [
+  `metrics_hourly_${key}`,
+  `metrics_daily_${key}`,
+]);
+const ROLLUP_VIEWS = [...ROLLUPS].sort();
+
 test('hourly and daily rollups (per dimension and overall) are continuous aggregates, each daily one on top of its hourly one', async () => {
   const caggs = await q<{ view_name: string; hypertable_name: string; materialized_only: boolean }>(
     `SELECT view_name, hypertable_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
   );
   assert.deepEqual(
     caggs.map((c) => c.view_name),
-    [...ROLLUP_VIEWS].sort(),
+    ROLLUP_VIEWS,
   );
   for (const c of caggs)
     assert.equal(c.materialized_only, false, `${c.view_name}: real-time aggregation on`);
   const hypertableOf = (view: string) => caggs.find((c) => c.view_name === view)!.hypertable_name;
-  assert.equal(hypertableOf('metrics_hourly'), 'metrics');
-  assert.equal(hypertableOf('metrics_hourly_overall'), 'metrics');
-  assert.notEqual(
-    hypertableOf('metrics_daily'),
-    'metrics',
-    'daily reads the hourly materialization',
-  );
-  assert.notEqual(hypertableOf('metrics_daily_overall'), 'metrics');
+  for (const view of ROLLUP_VIEWS) {
+    if (view.startsWith('metrics_hourly_')) assert.equal(hypertableOf(view), 'metrics', view);
+    else assert.notEqual(hypertableOf(view), 'metrics', `${view} reads its hourly rollup`);
+  }
 
   // Besides the time index: (project, metric, bucket), what every query filters on, and on the
-  // wide rollups (page, metric, bucket). TimescaleDB's default adds one per GROUP BY column
-  // (11 on the wide rollups), which every refresh maintains and the planner picked over ours.
+  // per-dimension rollups (project, metric, value, bucket). TimescaleDB's default adds one per
+  // GROUP BY column, which every refresh maintains and the planner picked over ours.
   const indexes = await q<{ view_name: string; n: number }>(
     `SELECT c.view_name, count(i.indexname)::int AS n
        FROM timescaledb_information.continuous_aggregates c
@@ -108,7 +107,7 @@ test('hourly and daily rollups (per dimension and overall) are continuous aggreg
   );
   assert.deepEqual(
     indexes.map((r) => [r.view_name, r.n]),
-    [...ROLLUP_VIEWS].sort().map((v) => [v, v.endsWith('_overall') ? 2 : 3]),
+    ROLLUP_VIEWS.map((v) => [v, v.endsWith('_overall') ? 2 : 3]),
   );
 });
 
@@ -128,11 +127,12 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
   assert.equal(find('policy_compression', 'js_errors')?.config.compress_after, '7 days');
   assert.equal(find('policy_retention', 'metrics')?.config.drop_after, '1 year 1 mon');
   assert.equal(find('policy_retention', 'js_errors')?.config.drop_after, '1 year 1 mon');
-  for (const view of ['metrics_hourly', 'metrics_hourly_overall']) {
+  for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_hourly_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '1 year 1 mon', view);
   }
-  for (const view of ['metrics_daily', 'metrics_daily_overall']) {
+  for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_daily_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
+    assert.equal(find('policy_compression', view)?.config.compress_after, '7 days', view);
   }
 });
 

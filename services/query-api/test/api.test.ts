@@ -167,7 +167,7 @@ describe('cache', () => {
     const first = await request(app, 'timeseries?metric=INP&range=24h&browser=Chrome');
     const second = await request(
       app,
-      'timeseries?browser=Chrome&percentile=75&range=24h&interval=15m&metric=INP',
+      'timeseries?browser=Chrome&percentile=75&range=24h&interval=1h&metric=INP',
     );
     assert.equal(first.headers['x-cache'], 'miss');
     assert.equal(second.headers['x-cache'], 'hit');

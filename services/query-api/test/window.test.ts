@@ -2,12 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '@rum/contract';
-import {
-  bucketStarts,
-  resolveWindow,
-  segments,
-  type TimeWindow,
-} from '../src/lib/window.ts';
+import { bucketStarts, resolveWindow, segments, type TimeWindow } from '../src/lib/window.ts';
 import { cacheKey } from '../src/lib/cache-key.ts';
 
 const NOW = Date.parse('2026-03-10T13:47:12.345Z');
@@ -16,7 +11,8 @@ test('range windows end at the next whole minute and pick their source by length
   const day = resolveWindow({ range: '24h' }, NOW);
   assert.equal(day.to.toISOString(), '2026-03-10T13:48:00.000Z');
   assert.equal(day.to.getTime() - day.from.getTime(), DAY_MS);
-  assert.equal(day.source, 'raw');
+  assert.equal(day.source, 'rollup');
+  assert.equal(resolveWindow({ range: '1h' }, NOW).source, 'raw');
   assert.equal(resolveWindow({ range: '7d' }, NOW).source, 'rollup');
   assert.equal(resolveWindow({}, NOW).range, '24h');
   assert.equal(
@@ -26,12 +22,12 @@ test('range windows end at the next whole minute and pick their source by length
   );
 });
 
-test('from/to windows are taken as given; a span over 24h reads the rollups', () => {
-  const w = resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' }, NOW);
+test('from/to windows are taken as given; a span over an hour reads the rollups', () => {
+  const w = resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-01T01:00:00Z' }, NOW);
   assert.equal(w.source, 'raw');
   assert.equal(w.range, undefined);
   assert.equal(
-    resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:01Z' }, NOW).source,
+    resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-01T01:00:01Z' }, NOW).source,
     'rollup',
   );
 });

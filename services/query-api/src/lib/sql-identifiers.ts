@@ -7,6 +7,20 @@ import type { BreakdownDimension, Interval } from '@rum/contract';
 /** A slice of the time axis and the relation that answers it (see window.ts `segments`). */
 export type SegmentSource = 'raw' | 'hourly' | 'daily';
 
+/** The dimensions that have rollups of their own (one pair each, keyed by their value). */
+export const ROLLUP_DIMENSIONS = [
+  'page',
+  'device',
+  'browser',
+  'os',
+  'country',
+  'connection',
+] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
+/** Which rollups answer a question: those over all dimensions, or one dimension's. */
+export type RollupKey = 'overall' | RollupDimension;
+
 export interface SegmentTable {
   table: string;
   /** The relation's time column. */
@@ -15,23 +29,29 @@ export interface SegmentTable {
   samples: string;
 }
 
-export const SEGMENT_TABLES: Readonly<Record<SegmentSource, SegmentTable>> = {
-  raw: { table: 'metrics', time: 'time', samples: 'count(*)' },
-  hourly: { table: 'metrics_hourly', time: 'bucket', samples: 'sum(samples)' },
-  daily: { table: 'metrics_daily', time: 'bucket', samples: 'sum(samples)' },
+const RAW_TABLE: SegmentTable = { table: 'metrics', time: 'time', samples: 'count(*)' };
+
+function rollupTables(key: RollupKey): Record<SegmentSource, SegmentTable> {
+  const suffix = key === 'overall' ? 'overall' : `by_${key}`;
+  return {
+    raw: RAW_TABLE,
+    hourly: { table: `metrics_hourly_${suffix}`, time: 'bucket', samples: 'sum(samples)' },
+    daily: { table: `metrics_daily_${suffix}`, time: 'bucket', samples: 'sum(samples)' },
+  };
+}
+
+/** The relation of each segment source, per rollup key (raw segments read `metrics`). */
+export const SEGMENT_TABLES: Readonly<Record<RollupKey, Record<SegmentSource, SegmentTable>>> = {
+  overall: rollupTables('overall'),
+  page: rollupTables('page'),
+  device: rollupTables('device'),
+  browser: rollupTables('browser'),
+  os: rollupTables('os'),
+  country: rollupTables('country'),
+  connection: rollupTables('connection'),
 };
 
-/**
- * The rollups over all dimensions (project, metric, rating, bin): much smaller, for questions
- * that neither filter nor group by a dimension other than the metric.
- */
-export const OVERALL_SEGMENT_TABLES: Readonly<Record<SegmentSource, SegmentTable>> = {
-  ...SEGMENT_TABLES,
-  hourly: { table: 'metrics_hourly_overall', time: 'bucket', samples: 'sum(samples)' },
-  daily: { table: 'metrics_daily_overall', time: 'bucket', samples: 'sum(samples)' },
-};
-
-/** Dimension columns, present with the same name in `metrics` and both rollups. */
+/** Group columns: the metric, and each dimension's column, named alike in `metrics` and its rollups. */
 export const DIMENSION_COLUMNS = {
   metric: 'name',
   page: 'page_id',

@@ -1,7 +1,8 @@
 /**
- * The time window of a request and how it is answered: short windows read the hypertable
- * (exact `percentile_cont`), longer ones sum histogram bins from the rollups, cut into
- * segments so that every rollup bucket read lies wholly inside the window.
+ * The time window of a request and how it is answered: windows of an hour or less read the
+ * hypertable (exact `percentile_cont`), longer ones sum histogram bins from the rollups, cut
+ * into segments so that every rollup bucket read lies wholly inside the window (raw rows only
+ * for the partial hours at its ends).
  */
 import {
   DAY_MS,
@@ -24,8 +25,13 @@ export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
   '1d': DAY_MS,
 };
 
-/** Windows up to this long are answered from raw rows with exact percentiles. */
-export const RAW_WINDOW_MAX_MS = DAY_MS;
+/**
+ * Windows up to this long are answered from raw rows with exact percentiles; longer ones from
+ * the rollups (within 2%), which a day of raw rows would be an order of magnitude slower than.
+ */
+export const RAW_WINDOW_MAX_MS = HOUR_MS;
+/** Longest window a time series with buckets under an hour (read from raw rows) may span. */
+export const RAW_INTERVALS_MAX_WINDOW_MS = DAY_MS;
 /** Longest window a from/to pair may span (raw rows are kept 13 months). */
 export const MAX_WINDOW_MS = 400 * DAY_MS;
 /** A time series has at most this many points. */
@@ -63,7 +69,7 @@ function parseInstant(name: 'from' | 'to', value: string): number {
 
 /**
  * `range` (and `from` alone) ends at the next whole minute, so requests within a minute ask
- * the same question. The source is raw for windows of at most 24 h.
+ * the same question. The source is raw for windows of at most an hour.
  */
 export function resolveWindow(query: WindowQuery, now: number = Date.now()): TimeWindow {
   const { range, from, to } = query;
@@ -160,7 +166,8 @@ export function spanMs(w: TimeWindow): number {
 
 /** Rejects an interval the window cannot be answered at. */
 export function checkInterval(w: TimeWindow, interval: Interval): void {
-  if (w.source === 'rollup' && coarsestFor(interval) === 'raw') {
+  // Intervals under an hour are answered from raw rows: fine for a day, too slow beyond.
+  if (coarsestFor(interval) === 'raw' && spanMs(w) > RAW_INTERVALS_MAX_WINDOW_MS) {
     throw badParameter('interval', 'must be 1h or longer for windows longer than 24h');
   }
   const points = Math.ceil(spanMs(w) / INTERVAL_MS[interval]);

@@ -3,7 +3,7 @@ import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { BREAKDOWN_COLUMNS } from '../lib/sql-identifiers.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats } from './group-stats.ts';
+import { groupStats, toGroupStats, type Answered } from './group-stats.ts';
 
 /** p75, count and shares of `metric` per value of one dimension, most samples first. */
 export async function queryBreakdown(
@@ -15,8 +15,8 @@ export async function queryBreakdown(
     by: BreakdownDimension;
     limit: number;
   },
-): Promise<BreakdownRow[]> {
-  const rows = await groupStats<string>(
+): Promise<Answered<BreakdownRow[]>> {
+  const { source, rows } = await groupStats<string>(
     db,
     {
       filters: { ...q.filters, metrics: [q.metric] },
@@ -26,8 +26,9 @@ export async function queryBreakdown(
     },
     () => q.metric,
   );
-  return rows
+  const breakdown = rows
     .map((r) => ({ value: r.key, ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }) }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
     .slice(0, q.limit);
+  return { source, rows: breakdown };
 }

@@ -1,14 +1,18 @@
 /**
- * The aggregate engine behind summary, timeseries, pages, slow-pages and breakdown: per group,
- * the sample count, percentiles and how many samples are good or poor.
+ * The aggregate engine behind summary, timeseries, pages, slow-pages, breakdown and histogram:
+ * per group, the sample count, percentiles and how many samples are good or poor.
  *
- * - Raw windows: exact `percentile_cont` on the hypertable; good/poor from the thresholds
- *   (CrUX edges: good <= good edge, poor > poor edge).
- * - Rollup windows: bin counts summed across the window's segments; a percentile is read
- *   from the cumulative distribution the way percentile_cont reads sorted values (the order
- *   statistics at floor and ceil of p x (n - 1), interpolated), each order statistic taken
- *   as the value of the bin that holds it. Shares come from the `rating` the rollups keep.
- *   Percentiles are never averaged.
+ * Which relation answers is the question's plan ({@link planFor}):
+ * - Raw: exact `percentile_cont` on the hypertable; good/poor from the thresholds (CrUX edges:
+ *   good <= good edge, poor > poor edge). For windows of an hour or less, and for questions
+ *   that combine two dimensions (no rollup is keyed by two).
+ * - Rollup: bin counts summed across the window's segments (raw rows for the partial hours at
+ *   its ends, the hourly rollup for partial days, the daily one for whole days), from the
+ *   overall rollups when no dimension is involved, else from that one dimension's. A
+ *   percentile is read from the cumulative distribution the way percentile_cont reads sorted
+ *   values (the order statistics at floor and ceil of p x (n - 1), interpolated), each order
+ *   statistic taken as the value of the bin that holds it. Shares come from the `rating` the
+ *   rollups keep. Percentiles are never averaged.
  */
 import {
   THRESHOLDS,
@@ -17,7 +21,9 @@ import {
   type GroupStats,
   type Interval,
   type MetricName,
+  type Rating,
   type RatingShares,
+  type Source,
 } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
 import { whereClause, type Filters } from '../lib/filters.ts';
@@ -25,9 +31,10 @@ import { SqlParams } from '../lib/sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
-  OVERALL_SEGMENT_TABLES,
   SEGMENT_TABLES,
   type GroupColumn,
+  type RollupDimension,
+  type RollupKey,
   type SegmentSource,
 } from '../lib/sql-identifiers.ts';
 import { segments, type TimeWindow } from '../lib/window.ts';
@@ -54,6 +61,38 @@ export interface GroupStatsQuery {
   coarsest?: SegmentSource;
 }
 
+/** The answer and where it came from (`raw` rows or `rollup`s), for the response's `source`. */
+export interface Answered<T> {
+  source: Source;
+  rows: T;
+}
+
+/** How a question is answered: raw rows, or the rollups of one key. */
+export type Plan = { source: 'raw' } | { source: 'rollup'; rollup: RollupKey };
+
+const FILTER_DIMENSIONS = ['page', 'device', 'browser', 'country'] as const;
+
+/**
+ * Raw rows for short windows (and time buckets under an hour); otherwise the rollups of the one
+ * dimension the question filters or groups by (the overall ones when none), or raw rows when it
+ * involves two.
+ */
+export function planFor(
+  filters: Filters,
+  groupBy: GroupBy | undefined,
+  window: TimeWindow,
+  coarsest: SegmentSource = 'daily',
+): Plan {
+  if (window.source === 'raw' || coarsest === 'raw') return { source: 'raw' };
+  const dimensions = new Set<RollupDimension>(
+    FILTER_DIMENSIONS.filter((d) => filters[d] !== undefined),
+  );
+  if (groupBy && 'column' in groupBy && groupBy.column !== 'metric') dimensions.add(groupBy.column);
+  if (dimensions.size > 1) return { source: 'raw' };
+  const [dimension] = dimensions;
+  return { source: 'rollup', rollup: dimension ?? 'overall' };
+}
+
 function groupExpression(
   p: SqlParams,
   groupBy: GroupBy,
@@ -64,40 +103,33 @@ function groupExpression(
   return `time_bucket(${p.add(INTERVAL_SQL[groupBy.interval])}::interval, ${alias}.${timeColumn})`;
 }
 
-/** True when the rollups over all dimensions can answer: no dimension filter or grouping. */
-function needsOnlyOverall(filters: Filters, groupBy: GroupBy | undefined): boolean {
-  const { projectId: _project, metrics: _metrics, ...dimensions } = filters;
-  const dimensionFilter = Object.values(dimensions).some((f) => f !== undefined);
-  const dimensionGroup =
-    groupBy !== undefined && 'column' in groupBy && groupBy.column !== 'metric';
-  return !dimensionFilter && !dimensionGroup;
-}
-
 /**
- * `SELECT key, bin, rating, n` over every segment of the window (UNION ALL); the building
- * block of rollup percentiles and of the histogram. `groupBy` omitted: key is 0.
+ * `SELECT key, bin, rating, n` summed over every segment of the window, from the rollups of
+ * `rollup`: the building block of rollup percentiles and of the histogram. `groupBy`
+ * omitted: key is 0.
  */
 export function binCountsSql(
   p: SqlParams,
   filters: Filters,
   window: TimeWindow,
   groupBy: GroupBy | undefined,
+  rollup: RollupKey,
   coarsest: SegmentSource = 'daily',
 ): string {
-  const tables = needsOnlyOverall(filters, groupBy) ? OVERALL_SEGMENT_TABLES : SEGMENT_TABLES;
-  return segments(window, coarsest)
-    .map((segment) => {
-      const t = tables[segment.source];
-      const key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
-      const where = whereClause(p, filters, 'm', {
-        column: t.time,
-        from: segment.from,
-        to: segment.to,
-      });
-      return `SELECT ${key} AS key, m.bin, m.rating, (${t.samples})::float8 AS n
-        FROM ${t.table} m WHERE ${where} GROUP BY 1, 2, 3`;
-    })
-    .join('\nUNION ALL\n');
+  const tables = SEGMENT_TABLES[rollup];
+  const parts = segments(window, coarsest).map((segment) => {
+    const t = tables[segment.source];
+    const key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
+    const where = whereClause(p, filters, 'm', {
+      column: t.time,
+      from: segment.from,
+      to: segment.to,
+    });
+    return `SELECT ${key} AS key, m.bin, m.rating, ${t.samples} AS n
+      FROM ${t.table} m WHERE ${where} GROUP BY 1, 2, 3`;
+  });
+  return `SELECT key, bin, rating, sum(n)::float8 AS n FROM (${parts.join('\nUNION ALL\n')}) s
+    GROUP BY 1, 2, 3`;
 }
 
 interface RawRow<K> {
@@ -139,66 +171,98 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
   }));
 }
 
-interface RollupRow<K> {
+/** One bin of one group, as summed over the window. */
+interface BinCount<K> {
   key: K;
-  count: number;
-  good: number;
-  poor: number;
-  lo: number[];
-  hi: number[];
+  bin: number;
+  rating: Rating;
+  n: number;
+}
+
+/**
+ * The percentiles of a distribution given as bin counts sorted by bin, read as
+ * `percentile_cont` reads sorted values: between the order statistics at floor and ceil of
+ * p x (n - 1), each taken as the value of its bin.
+ */
+export function percentilesFromBins(
+  name: MetricName,
+  bins: readonly { bin: number; n: number }[],
+  percentiles: readonly number[],
+): number[] {
+  const count = bins.reduce((sum, b) => sum + b.n, 0);
+  // The value of the order statistic of rank r (0-based): the bin where the running count passes r.
+  const atRank = (r: number): number => {
+    let seen = 0;
+    for (const b of bins) {
+      seen += b.n;
+      if (seen > r) return binValue(name, b.bin);
+    }
+    return binValue(name, bins.at(-1)!.bin);
+  };
+  return percentiles.map((pc) => {
+    const rank = pc * (count - 1);
+    const lo = atRank(Math.floor(rank));
+    const hi = atRank(Math.ceil(rank));
+    return lo + (hi - lo) * (rank - Math.floor(rank));
+  });
 }
 
 async function rollupGroupStats<K>(
   db: Pool,
   q: GroupStatsQuery,
+  rollup: RollupKey,
   metricOf: (key: K) => MetricName,
 ): Promise<GroupStatsRow<K>[]> {
   const p = new SqlParams();
-  const source = binCountsSql(p, q.filters, q.window, q.groupBy, q.coarsest);
-  const pcts = p.add(q.percentiles);
-  const { rows } = await db.query<RollupRow<K>>(
-    `WITH src AS (${source}),
-     per_bin AS (SELECT key, bin, sum(n) AS n FROM src GROUP BY key, bin),
-     cum AS (
-       SELECT key, bin, sum(n) OVER (PARTITION BY key ORDER BY bin) AS c, sum(n) OVER (PARTITION BY key) AS total
-       FROM per_bin),
-     picked AS (
-       SELECT cum.key, q.i,
-         min(cum.bin) FILTER (WHERE cum.c > floor(q.p * (cum.total - 1))) AS lo,
-         min(cum.bin) FILTER (WHERE cum.c > ceil(q.p * (cum.total - 1))) AS hi
-       FROM cum CROSS JOIN unnest(${pcts}::float8[]) WITH ORDINALITY AS q(p, i)
-       GROUP BY cum.key, q.i),
-     pct AS (SELECT key, array_agg(lo ORDER BY i) AS lo, array_agg(hi ORDER BY i) AS hi FROM picked GROUP BY key),
-     shares AS (
-       SELECT key, sum(n)::bigint AS count,
-         coalesce(sum(n) FILTER (WHERE rating = 'good'), 0)::bigint AS good,
-         coalesce(sum(n) FILTER (WHERE rating = 'poor'), 0)::bigint AS poor
-       FROM src GROUP BY key)
-     SELECT s.key, s.count, s.good, s.poor, pct.lo, pct.hi FROM shares s JOIN pct USING (key)`,
-    p.values,
-  );
-  return rows.map((r) => {
-    const name = metricOf(r.key);
-    const values = q.percentiles.map((pc, i) => {
-      const rank = pc * (r.count - 1);
-      const lo = binValue(name, r.lo[i]!);
-      const hi = binValue(name, r.hi[i]!);
-      return lo + (hi - lo) * (rank - Math.floor(rank));
-    });
-    return { key: r.key, count: r.count, values, good: r.good, poor: r.poor };
+  const sql = binCountsSql(p, q.filters, q.window, q.groupBy, rollup, q.coarsest);
+  const { rows } = await db.query<BinCount<K>>(`${sql} ORDER BY 1, 2`, p.values);
+  const groups = new Map<string, BinCount<K>[]>();
+  for (const row of rows) {
+    const id = row.key instanceof Date ? String(row.key.getTime()) : String(row.key);
+    const group = groups.get(id);
+    if (group) group.push(row);
+    else groups.set(id, [row]);
+  }
+  return [...groups.values()].map((group) => {
+    const { key } = group[0]!;
+    // A bin holding samples of two ratings (a threshold inside it) appears once per rating.
+    const bins: { bin: number; n: number }[] = [];
+    let count = 0;
+    let good = 0;
+    let poor = 0;
+    for (const row of group) {
+      count += row.n;
+      if (row.rating === 'good') good += row.n;
+      else if (row.rating === 'poor') poor += row.n;
+      const last = bins.at(-1);
+      if (last && last.bin === row.bin) last.n += row.n;
+      else bins.push({ bin: row.bin, n: row.n });
+    }
+    return {
+      key,
+      count,
+      good,
+      poor,
+      values: percentilesFromBins(metricOf(key), bins, q.percentiles),
+    };
   });
 }
 
 /**
- * Per-group stats for the window, from raw rows or from the rollups as the window says.
+ * Per-group stats for the window, from raw rows or from the rollups as {@link planFor} says.
  * `metricOf` names the metric a group's bins belong to (the key itself when grouping by metric).
  */
-export function groupStats<K>(
+export async function groupStats<K>(
   db: Pool,
   q: GroupStatsQuery,
   metricOf: (key: K) => MetricName,
-): Promise<GroupStatsRow<K>[]> {
-  return q.window.source === 'raw' ? rawGroupStats<K>(db, q) : rollupGroupStats<K>(db, q, metricOf);
+): Promise<Answered<GroupStatsRow<K>[]>> {
+  const plan = planFor(q.filters, q.groupBy, q.window, q.coarsest);
+  const rows =
+    plan.source === 'raw'
+      ? await rawGroupStats<K>(db, q)
+      : await rollupGroupStats<K>(db, q, plan.rollup, metricOf);
+  return { source: plan.source, rows };
 }
 
 /** Count, p75, its rating and the shares of one group, as every list route reports them. */

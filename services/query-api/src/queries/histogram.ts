@@ -3,7 +3,7 @@ import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { SqlParams } from '../lib/sql-params.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { binCountsSql } from './group-stats.ts';
+import { binCountsSql, planFor, type Answered } from './group-stats.ts';
 
 /**
  * Fine histogram bins (ratio 1.02) merged this many at a time into display buckets
@@ -18,16 +18,21 @@ export const BINS_PER_BUCKET = 10;
 export async function queryHistogram(
   db: Pool,
   q: { filters: Filters; window: TimeWindow; metric: MetricName },
-): Promise<HistogramBucket[]> {
+): Promise<Answered<HistogramBucket[]>> {
   const p = new SqlParams();
-  const source = binCountsSql(p, { ...q.filters, metrics: [q.metric] }, q.window, undefined);
+  const filters = { ...q.filters, metrics: [q.metric] };
+  const plan = planFor(filters, undefined, q.window);
+  const bins =
+    plan.source === 'raw'
+      ? binCountsSql(p, filters, q.window, undefined, 'overall', 'raw')
+      : binCountsSql(p, filters, q.window, undefined, plan.rollup);
   const { rows } = await db.query<{ bucket: number; count: number }>(
-    `SELECT bin / ${BINS_PER_BUCKET} AS bucket, sum(n)::bigint AS count FROM (${source}) src GROUP BY 1 ORDER BY 1`,
+    `SELECT bin / ${BINS_PER_BUCKET} AS bucket, sum(n)::bigint AS count FROM (${bins}) src GROUP BY 1 ORDER BY 1`,
     p.values,
   );
   const first = rows[0];
   const last = rows.at(-1);
-  if (!first || !last) return [];
+  if (!first || !last) return { source: plan.source, rows: [] };
   const counts = new Map(rows.map((r) => [r.bucket, r.count]));
   const buckets: HistogramBucket[] = [];
   for (let b = first.bucket; b <= last.bucket; b++) {
@@ -37,5 +42,5 @@ export async function queryHistogram(
       count: counts.get(b) ?? 0,
     });
   }
-  return buckets;
+  return { source: plan.source, rows: buckets };
 }

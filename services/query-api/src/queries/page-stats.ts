@@ -2,7 +2,7 @@ import type { MetricName, PageStats } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats } from './group-stats.ts';
+import { groupStats, toGroupStats, type Answered } from './group-stats.ts';
 
 interface PageLabel {
   id: number;
@@ -14,8 +14,8 @@ interface PageLabel {
 export async function pageStats(
   db: Pool,
   q: { filters: Filters; window: TimeWindow; metric: MetricName },
-): Promise<PageStats[]> {
-  const rows = await groupStats<number>(
+): Promise<Answered<PageStats[]>> {
+  const { source, rows } = await groupStats<number>(
     db,
     {
       filters: { ...q.filters, metrics: [q.metric] },
@@ -25,14 +25,14 @@ export async function pageStats(
     },
     () => q.metric,
   );
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { source, rows: [] };
   const { rows: labels } = await db.query<PageLabel>(
     `SELECT p.id, w.domain, p.path FROM pages p JOIN websites w ON w.id = p.website_id
      WHERE w.project_id = $1 AND p.id = ANY($2::int[])`,
     [q.filters.projectId, rows.map((r) => r.key)],
   );
   const byId = new Map(labels.map((l) => [l.id, l]));
-  return rows.flatMap((r) => {
+  const pages = rows.flatMap((r) => {
     const label = byId.get(r.key);
     if (!label) return [];
     return [
@@ -43,6 +43,7 @@ export async function pageStats(
       },
     ];
   });
+  return { source, rows: pages };
 }
 
 /** Stable order for equal keys: by domain, then path. */

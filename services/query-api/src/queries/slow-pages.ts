@@ -2,6 +2,7 @@ import type { MetricName, PageStats } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
+import type { Answered } from './group-stats.ts';
 import { byLabel, pageStats } from './page-stats.ts';
 
 /**
@@ -17,10 +18,11 @@ export async function querySlowPages(
     minSamples: number;
     limit: number;
   },
-): Promise<PageStats[]> {
-  const pages = await pageStats(db, q);
-  return pages
+): Promise<Answered<PageStats[]>> {
+  const { source, rows } = await pageStats(db, q);
+  const pages = rows
     .filter((p) => p.count >= q.minSamples)
     .sort((a, b) => (b.p75 ?? 0) - (a.p75 ?? 0) || b.count - a.count || byLabel(a, b))
     .slice(0, q.limit);
+  return { source, rows: pages };
 }

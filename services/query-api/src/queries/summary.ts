@@ -2,7 +2,7 @@ import type { MetricName, MetricSummary } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats } from './group-stats.ts';
+import { groupStats, toGroupStats, type Answered } from './group-stats.ts';
 
 const SUMMARY_PERCENTILES = [0.5, 0.75, 0.95] as const;
 
@@ -10,14 +10,14 @@ const SUMMARY_PERCENTILES = [0.5, 0.75, 0.95] as const;
 export async function querySummary(
   db: Pool,
   q: { filters: Filters & { metrics: readonly MetricName[] }; window: TimeWindow },
-): Promise<MetricSummary[]> {
-  const rows = await groupStats<MetricName>(
+): Promise<Answered<MetricSummary[]>> {
+  const { source, rows } = await groupStats<MetricName>(
     db,
     { ...q, groupBy: { column: 'metric' }, percentiles: SUMMARY_PERCENTILES },
     (name) => name,
   );
   const byName = new Map(rows.map((r) => [r.key, r]));
-  return q.filters.metrics.map((metric) => {
+  const metrics = q.filters.metrics.map((metric) => {
     const row = byName.get(metric);
     const [p50 = null, p75 = null, p95 = null] = row?.values ?? [];
     const stats = toGroupStats(metric, {
@@ -36,4 +36,5 @@ export async function querySummary(
       shares: stats.shares,
     };
   });
+  return { source, rows: metrics };
 }

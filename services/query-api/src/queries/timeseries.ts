@@ -2,7 +2,7 @@ import type { Interval, MetricName, Percentile, TimeseriesPoint } from '@rum/con
 import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { bucketStarts, coarsestFor, type TimeWindow } from '../lib/window.ts';
-import { groupStats } from './group-stats.ts';
+import { groupStats, type Answered } from './group-stats.ts';
 
 /**
  * One point per `time_bucket(interval)` bucket overlapping the window, oldest first. Buckets
@@ -17,8 +17,8 @@ export async function queryTimeseries(
     percentile: Percentile;
     interval: Interval;
   },
-): Promise<TimeseriesPoint[]> {
-  const rows = await groupStats<Date>(
+): Promise<Answered<TimeseriesPoint[]>> {
+  const { source, rows } = await groupStats<Date>(
     db,
     {
       filters: { ...q.filters, metrics: [q.metric] },
@@ -30,7 +30,7 @@ export async function queryTimeseries(
     () => q.metric,
   );
   const byStart = new Map(rows.map((r) => [r.key.getTime(), r]));
-  return bucketStarts(q.window, q.interval).map((start) => {
+  const points = bucketStarts(q.window, q.interval).map((start) => {
     const row = byStart.get(start);
     return {
       time: new Date(start).toISOString(),
@@ -38,4 +38,5 @@ export async function queryTimeseries(
       count: row?.count ?? 0,
     };
   });
+  return { source, rows: points };
 }

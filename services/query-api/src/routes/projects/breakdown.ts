@@ -12,12 +12,10 @@ const breakdown: FastifyPluginAsync = async (app) => {
     summary: 'p75, count and shares of a metric per device, browser, os, country or connection',
     querystring: breakdownQuery,
     response: breakdownResponse,
-    answer: async ({ query: { metric, by, limit }, window, filters, windowBody }) => ({
-      ...windowBody,
-      metric,
-      by,
-      rows: await queryBreakdown(app.db, { filters, window, metric, by, limit }),
-    }),
+    answer: async ({ query: { metric, by, limit }, window, filters, windowBody }) => {
+      const { source, rows } = await queryBreakdown(app.db, { filters, window, metric, by, limit });
+      return { ...windowBody(source), metric, by, rows };
+    },
   });
 };
 

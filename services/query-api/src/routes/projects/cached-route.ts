@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { QueryFilters, Window } from '@rum/contract';
+import type { QueryFilters, Source, Window } from '@rum/contract';
 import { cacheKey, type CacheParams } from '../../lib/cache-key.ts';
 import type { Filters } from '../../lib/filters.ts';
 import { cacheParamsOf, filtersOf, windowBody } from '../../lib/request-query.ts';
@@ -11,8 +11,8 @@ export interface AnswerContext<Q, D extends CacheParams> {
   query: Q;
   window: TimeWindow;
   filters: Filters;
-  /** The `Window` part of the response. */
-  windowBody: Window;
+  /** The `Window` part of the response, saying which source answered. */
+  windowBody: (source: Source) => Window;
   /** What `resolve` returned (empty without `resolve`). */
   defaults: D;
 }
@@ -61,7 +61,13 @@ export function cachedRoute<
       );
       const filters = filtersOf(request.project.id, query);
       return app.cache.respond(reply, spec.operation, key, () =>
-        spec.answer({ query, window, filters, windowBody: windowBody(window), defaults }),
+        spec.answer({
+          query,
+          window,
+          filters,
+          windowBody: (source) => windowBody(window, source),
+          defaults,
+        }),
       );
     },
   );

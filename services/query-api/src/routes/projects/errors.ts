@@ -13,8 +13,7 @@ const errors: FastifyPluginAsync = async (app) => {
     response: errorsResponse,
     // js_errors has no rollup: always read raw.
     answer: async ({ query: { limit }, window, filters, windowBody }) => ({
-      ...windowBody,
-      source: 'raw',
+      ...windowBody('raw'),
       errors: await queryErrors(app.db, { filters, window, limit }),
     }),
   });

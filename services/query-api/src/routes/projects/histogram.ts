@@ -12,12 +12,15 @@ const histogram: FastifyPluginAsync = async (app) => {
     summary: 'Distribution of a metric in log-spaced buckets, with its good / poor thresholds',
     querystring: histogramQuery,
     response: histogramResponse,
-    answer: async ({ query: { metric }, window, filters, windowBody }) => ({
-      ...windowBody,
-      metric,
-      thresholds: { ...THRESHOLDS[metric] },
-      buckets: await queryHistogram(app.db, { filters, window, metric }),
-    }),
+    answer: async ({ query: { metric }, window, filters, windowBody }) => {
+      const { source, rows } = await queryHistogram(app.db, { filters, window, metric });
+      return {
+        ...windowBody(source),
+        metric,
+        thresholds: { ...THRESHOLDS[metric] },
+        buckets: rows,
+      };
+    },
   });
 };
 

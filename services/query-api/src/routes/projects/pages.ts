@@ -14,11 +14,10 @@ const pages: FastifyPluginAsync = async (app) => {
     summary: 'p75, count and shares of a metric per page, most samples first',
     querystring: pagesQuery,
     response: pagesResponse,
-    answer: async ({ query: { metric, limit }, window, filters, windowBody }) => ({
-      ...windowBody,
-      metric,
-      pages: await queryPages(app.db, { filters, window, metric, limit }),
-    }),
+    answer: async ({ query: { metric, limit }, window, filters, windowBody }) => {
+      const { source, rows } = await queryPages(app.db, { filters, window, metric, limit });
+      return { ...windowBody(source), metric, pages: rows };
+    },
   });
 
   cachedRoute<MetricQuery & { limit: number; minSamples: number }, PagesResponse>(app, {
@@ -26,11 +25,16 @@ const pages: FastifyPluginAsync = async (app) => {
     summary: 'Pages with at least minSamples samples, highest p75 of a metric first',
     querystring: slowPagesQuery,
     response: pagesResponse,
-    answer: async ({ query: { metric, limit, minSamples }, window, filters, windowBody }) => ({
-      ...windowBody,
-      metric,
-      pages: await querySlowPages(app.db, { filters, window, metric, minSamples, limit }),
-    }),
+    answer: async ({ query: { metric, limit, minSamples }, window, filters, windowBody }) => {
+      const { source, rows } = await querySlowPages(app.db, {
+        filters,
+        window,
+        metric,
+        minSamples,
+        limit,
+      });
+      return { ...windowBody(source), metric, pages: rows };
+    },
   });
 };
 

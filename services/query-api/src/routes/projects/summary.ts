@@ -11,13 +11,13 @@ const summary: FastifyPluginAsync = async (app) => {
     summary: 'p50/p75/p95, count and good / needs-improvement / poor shares per metric',
     querystring: summaryQuery,
     response: summaryResponse,
-    answer: async ({ query, window, filters, windowBody }) => ({
-      ...windowBody,
-      metrics: await querySummary(app.db, {
+    answer: async ({ query, window, filters, windowBody }) => {
+      const { source, rows } = await querySummary(app.db, {
         filters: { ...filters, metrics: query.metric ? [query.metric] : METRIC_NAMES },
         window,
-      }),
-    }),
+      });
+      return { ...windowBody(source), metrics: rows };
+    },
   });
 };
 

@@ -29,13 +29,14 @@ const timeseries: FastifyPluginAsync = async (app) => {
     },
     answer: async ({ query, window, filters, windowBody, defaults: { interval } }) => {
       const { metric, percentile } = query;
-      return {
-        ...windowBody,
+      const { source, rows } = await queryTimeseries(app.db, {
+        filters,
+        window,
         metric,
         percentile,
         interval,
-        points: await queryTimeseries(app.db, { filters, window, metric, percentile, interval }),
-      };
+      });
+      return { ...windowBody(source), metric, percentile, interval, points: rows };
     },
   });
 };
