@@ -334,7 +334,7 @@ test('due policies are run by the project itself: a refresh materialises the hou
     assert.ok(ran >= 2, `ran ${ran} policy jobs`);
     assert.equal(await materialised(), 1, 'the refresh policy moved the watermark');
     const { rows } = await db.pool.query(
-      `SELECT sum(samples)::int AS n FROM metrics_hourly WHERE project_id = 3`,
+      `SELECT sum(samples)::int AS n FROM metrics_hourly_by_page WHERE project_id = 3`,
     );
     assert.equal(rows[0].n, 100);
   } finally {
