@@ -26,15 +26,16 @@ export const RANGE_MS: Readonly<Record<Range, number>> = {
 
 /**
  * The interval a time series uses when none is asked for, from the window's length in ms:
- * the finest the hourly rollups answer beyond an hour (24 to 168 points for every `range`).
- * The query API applies it to requests without an interval; the dashboard asks for it
- * explicitly. Finer intervals can be asked for windows up to a day (read from raw rows).
+ * 24 to 90 points, each read from the coarsest rollup that fits (hourly up to a week, daily
+ * beyond), so that every range's time series stays fast at millions of events. A range's window
+ * may start up to an hour early (to a whole hour), hence the hour of slack. The query API
+ * applies it to requests without an interval; the dashboard asks for it explicitly. Finer
+ * intervals can be asked (those under an hour for windows up to a day, read from raw rows).
  */
 export function defaultInterval(windowMs: number): Interval {
   if (windowMs <= HOUR_MS) return '1m';
-  if (windowMs <= DAY_MS) return '1h';
-  if (windowMs <= 7 * DAY_MS) return '1h';
-  if (windowMs <= 30 * DAY_MS) return '6h';
+  if (windowMs <= DAY_MS + HOUR_MS) return '1h';
+  if (windowMs <= 7 * DAY_MS + HOUR_MS) return '6h';
   return '1d';
 }
 

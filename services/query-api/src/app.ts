@@ -18,6 +18,7 @@ import { createServiceApp, database, health, redis } from '@rum/server-kit/http'
 import cachePlugin from './plugins/cache.ts';
 import type { RateLimitPluginOptions } from './plugins/rate-limit.ts';
 import revokedTokensPlugin from './plugins/revoked-tokens.ts';
+import rollupsPlugin from './plugins/rollups.ts';
 import projectRoutes from './routes/projects/index.ts';
 
 export interface AppOptions {
@@ -77,6 +78,7 @@ export const queryApi: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     connectWaitMs: opts.redisConnectWaitMs ?? 2000,
     client: { commandTimeout: REDIS_COMMAND_TIMEOUT_MS },
   });
+  await app.register(rollupsPlugin);
   await app.register(revokedTokensPlugin);
   await app.register(cachePlugin);
   await app.register(health, {

@@ -10,7 +10,10 @@ const NOW = Date.parse('2026-03-10T13:47:12.345Z');
 test('range windows end at the next whole minute and pick their source by length', () => {
   const day = resolveWindow({ range: '24h' }, NOW);
   assert.equal(day.to.toISOString(), '2026-03-10T13:48:00.000Z');
-  assert.equal(day.to.getTime() - day.from.getTime(), DAY_MS);
+  // A range read from the rollups starts at the whole hour before to - range.
+  assert.equal(day.from.toISOString(), '2026-03-09T13:00:00.000Z');
+  const hour = resolveWindow({ range: '1h' }, NOW);
+  assert.equal(hour.to.getTime() - hour.from.getTime(), HOUR_MS, 'a raw range is exact');
   assert.equal(day.source, 'rollup');
   assert.equal(resolveWindow({ range: '1h' }, NOW).source, 'raw');
   assert.equal(resolveWindow({ range: '7d' }, NOW).source, 'rollup');
@@ -51,13 +54,17 @@ function check(w: TimeWindow) {
 }
 
 test('segments: raw partial hours, hourly partial days, daily whole days', () => {
+  // A range starts at a whole hour: no raw rows at its start.
   assert.deepEqual(check(resolveWindow({ range: '30d' }, NOW)), [
-    'raw',
     'hourly',
     'daily',
     'hourly',
     'raw',
   ]);
+  assert.deepEqual(
+    check(resolveWindow({ from: '2026-02-08T13:47:00Z', to: '2026-03-10T13:48:00Z' }, NOW)),
+    ['raw', 'hourly', 'daily', 'hourly', 'raw'],
+  );
   assert.deepEqual(
     check(resolveWindow({ from: '2026-03-01T00:00:00Z', to: '2026-03-05T00:00:00Z' }, NOW)),
     ['daily'],
@@ -78,6 +85,32 @@ test('segments: raw partial hours, hourly partial days, daily whole days', () =>
   }
 });
 
+test("segments stop at the rollups' watermarks: hourly rows past the daily one, raw rows past the hourly one", () => {
+  const w = resolveWindow({ range: '7d' }, NOW);
+  // Daily rollup materialised up to 2 days ago at midnight, hourly up to 80 minutes ago.
+  const marks = {
+    daily: Math.floor(NOW / DAY_MS) * DAY_MS - DAY_MS,
+    hourly: Math.floor((NOW - 80 * MINUTE_MS) / HOUR_MS) * HOUR_MS,
+  };
+  const segs = segments(w, 'daily', marks);
+  check(w);
+  const hourly = segs.filter((s) => s.source === 'hourly');
+  const daily = segs.filter((s) => s.source === 'daily');
+  assert.equal(daily.at(-1)!.to.getTime(), marks.daily, 'daily rows only below their watermark');
+  assert.equal(hourly.at(-1)!.to.getTime(), marks.hourly, 'hourly rows only below theirs');
+  const tail = segs.at(-1)!;
+  assert.deepEqual(
+    [tail.source, tail.from.getTime(), tail.to.getTime()],
+    ['raw', marks.hourly, w.to.getTime()],
+    'raw rows for everything past the hourly watermark',
+  );
+  // A rollup never materialised: raw rows for the whole window.
+  assert.deepEqual(
+    segments(w, 'daily', { hourly: -Infinity, daily: -Infinity }).map((s) => s.source),
+    ['raw'],
+  );
+});
+
 test('a raw window is one raw segment', () => {
   assert.deepEqual(
     segments(resolveWindow({ range: '1h' }, NOW)).map((s) => s.source),
@@ -92,7 +125,13 @@ test('time buckets are aligned like time_bucket() and cover the window', () => {
     ['2026-03-10T01:00:00.000Z', '2026-03-10T02:00:00.000Z'],
   );
   assert.equal(bucketStarts(w, '15m').length, 8);
-  assert.equal(bucketStarts(resolveWindow({ range: '24h' }, NOW), '1m').length, 24 * 60);
+  assert.equal(
+    bucketStarts(
+      resolveWindow({ from: '2026-03-09T13:48:00Z', to: '2026-03-10T13:48:00Z' }, NOW),
+      '1m',
+    ).length,
+    24 * 60,
+  );
   assert.equal(bucketStarts(w, '1m')[0], Date.parse('2026-03-10T01:07:00Z'));
   assert.equal(MINUTE_MS, 60_000);
 });

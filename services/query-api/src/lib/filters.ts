@@ -10,7 +10,8 @@ export interface Filters {
   projectId: number;
   /** Metric names to read; omitted for `js_errors`. */
   metrics?: readonly MetricName[];
-  page?: string;
+  /** The ids of the pages at the `page` path asked for (one per website that has it); none: no filter. */
+  pageIds?: readonly number[];
   device?: string;
   browser?: string;
   country?: string;
@@ -38,11 +39,9 @@ export function whereClause(
   if (f.device !== undefined) parts.push(`${alias}.device_type = ${p.add(f.device)}`);
   if (f.browser !== undefined) parts.push(`${alias}.browser = ${p.add(f.browser)}`);
   if (f.country !== undefined) parts.push(`${alias}.country = ${p.add(f.country)}`);
-  if (f.page !== undefined) {
-    parts.push(
-      `${alias}.page_id IN (SELECT pg.id FROM pages pg JOIN websites ws ON ws.id = pg.website_id
-        WHERE ws.project_id = ${project} AND pg.path = ${p.add(f.page)})`,
-    );
-  }
+  // Ids resolved beforehand, not a subquery: as a constant list the planner uses the
+  // (project, metric, page, bucket) index; as `IN (SELECT …)` it scanned every page (measured:
+  // a month of one page's rollup rows, 13 ms against 995 ms).
+  if (f.pageIds !== undefined) parts.push(`${alias}.page_id = ANY(${p.add(f.pageIds)}::int[])`);
   return parts.join(' AND ');
 }

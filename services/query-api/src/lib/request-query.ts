@@ -1,13 +1,24 @@
 /** From a validated querystring to the inputs of a query function and of a cache key. */
 import type { MetricName, QueryFilters, Source, Window } from '@rum/contract';
+import type { Pool } from '@rum/server-kit';
 import type { CacheParams } from './cache-key.ts';
 import type { Filters } from './filters.ts';
 import type { TimeWindow } from './window.ts';
 
-export function filtersOf(projectId: number, q: QueryFilters): Filters {
+/** The filters of a query, with its page path resolved to page ids. */
+export async function filtersOf(db: Pool, projectId: number, q: QueryFilters): Promise<Filters> {
+  let pageIds: number[] | undefined;
+  if (q.page !== undefined) {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT p.id FROM pages p JOIN websites w ON w.id = p.website_id
+        WHERE w.project_id = $1 AND p.path = $2`,
+      [projectId, q.page],
+    );
+    pageIds = rows.map((r) => r.id);
+  }
   return {
     projectId,
-    ...(q.page !== undefined ? { page: q.page } : {}),
+    ...(pageIds !== undefined ? { pageIds } : {}),
     ...(q.device !== undefined ? { device: q.device } : {}),
     ...(q.browser !== undefined ? { browser: q.browser } : {}),
     ...(q.country !== undefined ? { country: q.country } : {}),

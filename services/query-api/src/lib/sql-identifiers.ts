@@ -22,34 +22,19 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 export type RollupKey = 'overall' | RollupDimension;
 
 export interface SegmentTable {
+  /** A relation name from the database's own catalog or a constant here, never from a request. */
   table: string;
   /** The relation's time column. */
   time: string;
-  /** How many events a row stands for, summed per group. */
+  /** How many events a row stands for (float8), summed per group. */
   samples: string;
 }
 
-const RAW_TABLE: SegmentTable = { table: 'metrics', time: 'time', samples: 'count(*)' };
-
-function rollupTables(key: RollupKey): Record<SegmentSource, SegmentTable> {
+/** The continuous aggregates of a rollup key (their materialization hypertables are read). */
+export function rollupViewsOf(key: RollupKey): { hourly: string; daily: string } {
   const suffix = key === 'overall' ? 'overall' : `by_${key}`;
-  return {
-    raw: RAW_TABLE,
-    hourly: { table: `metrics_hourly_${suffix}`, time: 'bucket', samples: 'sum(samples)' },
-    daily: { table: `metrics_daily_${suffix}`, time: 'bucket', samples: 'sum(samples)' },
-  };
+  return { hourly: `metrics_hourly_${suffix}`, daily: `metrics_daily_${suffix}` };
 }
-
-/** The relation of each segment source, per rollup key (raw segments read `metrics`). */
-export const SEGMENT_TABLES: Readonly<Record<RollupKey, Record<SegmentSource, SegmentTable>>> = {
-  overall: rollupTables('overall'),
-  page: rollupTables('page'),
-  device: rollupTables('device'),
-  browser: rollupTables('browser'),
-  os: rollupTables('os'),
-  country: rollupTables('country'),
-  connection: rollupTables('connection'),
-};
 
 /** Group columns: the metric, and each dimension's column, named alike in `metrics` and its rollups. */
 export const DIMENSION_COLUMNS = {

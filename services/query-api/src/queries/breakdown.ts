@@ -1,13 +1,12 @@
 import type { BreakdownDimension, BreakdownRow, MetricName } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { BREAKDOWN_COLUMNS } from '../lib/sql-identifiers.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats, type Answered } from './group-stats.ts';
+import { groupStats, toGroupStats, type Answered, type Readers } from './group-stats.ts';
 
 /** p75, count and shares of `metric` per value of one dimension, most samples first. */
 export async function queryBreakdown(
-  db: Pool,
+  readers: Readers,
   q: {
     filters: Filters;
     window: TimeWindow;
@@ -17,7 +16,7 @@ export async function queryBreakdown(
   },
 ): Promise<Answered<BreakdownRow[]>> {
   const { source, rows } = await groupStats<string>(
-    db,
+    readers,
     {
       filters: { ...q.filters, metrics: [q.metric] },
       window: q.window,

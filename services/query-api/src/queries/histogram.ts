@@ -1,9 +1,8 @@
 import { binEdges, type HistogramBucket, type MetricName } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { SqlParams } from '../lib/sql-params.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { binCountsSql, planFor, type Answered } from './group-stats.ts';
+import { binCountsSql, planFor, rollupSource, type Answered, type Readers } from './group-stats.ts';
 
 /**
  * Fine histogram bins (ratio 1.02) merged this many at a time into display buckets
@@ -16,17 +15,23 @@ export const BINS_PER_BUCKET = 10;
  * one; empty buckets in between are kept so the bars are contiguous.
  */
 export async function queryHistogram(
-  db: Pool,
+  readers: Readers,
   q: { filters: Filters; window: TimeWindow; metric: MetricName },
 ): Promise<Answered<HistogramBucket[]>> {
   const p = new SqlParams();
   const filters = { ...q.filters, metrics: [q.metric] };
   const plan = planFor(filters, undefined, q.window);
-  const bins =
-    plan.source === 'raw'
-      ? binCountsSql(p, filters, q.window, undefined, 'overall', 'raw')
-      : binCountsSql(p, filters, q.window, undefined, plan.rollup);
-  const { rows } = await db.query<{ bucket: number; count: number }>(
+  // A raw plan reads one raw segment (coarsest 'raw'); the rollup key then does not matter.
+  const source = await rollupSource(readers, plan.source === 'raw' ? 'overall' : plan.rollup);
+  const bins = binCountsSql(
+    p,
+    filters,
+    q.window,
+    undefined,
+    source,
+    plan.source === 'raw' ? 'raw' : 'daily',
+  );
+  const { rows } = await readers.db.query<{ bucket: number; count: number }>(
     `SELECT bin / ${BINS_PER_BUCKET} AS bucket, sum(n)::bigint AS count FROM (${bins}) src GROUP BY 1 ORDER BY 1`,
     p.values,
   );

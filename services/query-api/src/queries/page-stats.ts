@@ -1,8 +1,7 @@
 import type { MetricName, PageStats } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats, type Answered } from './group-stats.ts';
+import { groupStats, toGroupStats, type Answered, type Readers } from './group-stats.ts';
 
 interface PageLabel {
   id: number;
@@ -12,11 +11,11 @@ interface PageLabel {
 
 /** p75, count and shares of `metric` for every page with samples in the window (unsorted). */
 export async function pageStats(
-  db: Pool,
+  readers: Readers,
   q: { filters: Filters; window: TimeWindow; metric: MetricName },
 ): Promise<Answered<PageStats[]>> {
   const { source, rows } = await groupStats<number>(
-    db,
+    readers,
     {
       filters: { ...q.filters, metrics: [q.metric] },
       window: q.window,
@@ -26,7 +25,7 @@ export async function pageStats(
     () => q.metric,
   );
   if (rows.length === 0) return { source, rows: [] };
-  const { rows: labels } = await db.query<PageLabel>(
+  const { rows: labels } = await readers.db.query<PageLabel>(
     `SELECT p.id, w.domain, p.path FROM pages p JOIN websites w ON w.id = p.website_id
      WHERE w.project_id = $1 AND p.id = ANY($2::int[])`,
     [q.filters.projectId, rows.map((r) => r.key)],

@@ -1,16 +1,15 @@
 import type { MetricName, PageStats } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import type { Answered } from './group-stats.ts';
+import type { Answered, Readers } from './group-stats.ts';
 import { byLabel, pageStats } from './page-stats.ts';
 
 /** The `limit` pages with the most samples of `metric`, most first. */
 export async function queryPages(
-  db: Pool,
+  readers: Readers,
   q: { filters: Filters; window: TimeWindow; metric: MetricName; limit: number },
 ): Promise<Answered<PageStats[]>> {
-  const { source, rows } = await pageStats(db, q);
+  const { source, rows } = await pageStats(readers, q);
   return {
     source,
     rows: rows.sort((a, b) => b.count - a.count || byLabel(a, b)).slice(0, q.limit),

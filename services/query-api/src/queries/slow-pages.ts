@@ -1,8 +1,7 @@
 import type { MetricName, PageStats } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import type { Answered } from './group-stats.ts';
+import type { Answered, Readers } from './group-stats.ts';
 import { byLabel, pageStats } from './page-stats.ts';
 
 /**
@@ -10,7 +9,7 @@ import { byLabel, pageStats } from './page-stats.ts';
  * `minSamples` samples (a p75 of three visits says little).
  */
 export async function querySlowPages(
-  db: Pool,
+  readers: Readers,
   q: {
     filters: Filters;
     window: TimeWindow;
@@ -19,7 +18,7 @@ export async function querySlowPages(
     limit: number;
   },
 ): Promise<Answered<PageStats[]>> {
-  const { source, rows } = await pageStats(db, q);
+  const { source, rows } = await pageStats(readers, q);
   const pages = rows
     .filter((p) => p.count >= q.minSamples)
     .sort((a, b) => (b.p75 ?? 0) - (a.p75 ?? 0) || b.count - a.count || byLabel(a, b))

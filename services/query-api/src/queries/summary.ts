@@ -1,18 +1,17 @@
 import type { MetricName, MetricSummary } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats, type Answered } from './group-stats.ts';
+import { groupStats, toGroupStats, type Answered, type Readers } from './group-stats.ts';
 
 const SUMMARY_PERCENTILES = [0.5, 0.75, 0.95] as const;
 
 /** p50/p75/p95, count and shares of each metric; a metric without samples has count 0 and null values. */
 export async function querySummary(
-  db: Pool,
+  readers: Readers,
   q: { filters: Filters & { metrics: readonly MetricName[] }; window: TimeWindow },
 ): Promise<Answered<MetricSummary[]>> {
   const { source, rows } = await groupStats<MetricName>(
-    db,
+    readers,
     { ...q, groupBy: { column: 'metric' }, percentiles: SUMMARY_PERCENTILES },
     (name) => name,
   );

@@ -1,15 +1,14 @@
 import type { Interval, MetricName, Percentile, TimeseriesPoint } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
 import type { Filters } from '../lib/filters.ts';
 import { bucketStarts, coarsestFor, type TimeWindow } from '../lib/window.ts';
-import { groupStats, type Answered } from './group-stats.ts';
+import { groupStats, type Answered, type Readers } from './group-stats.ts';
 
 /**
  * One point per `time_bucket(interval)` bucket overlapping the window, oldest first. Buckets
  * without samples are present with `value: null, count: 0`, so a chart shows the gap.
  */
 export async function queryTimeseries(
-  db: Pool,
+  readers: Readers,
   q: {
     filters: Filters;
     window: TimeWindow;
@@ -19,7 +18,7 @@ export async function queryTimeseries(
   },
 ): Promise<Answered<TimeseriesPoint[]>> {
   const { source, rows } = await groupStats<Date>(
-    db,
+    readers,
     {
       filters: { ...q.filters, metrics: [q.metric] },
       window: q.window,

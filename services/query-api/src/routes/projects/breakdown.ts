@@ -13,7 +13,7 @@ const breakdown: FastifyPluginAsync = async (app) => {
     querystring: breakdownQuery,
     response: breakdownResponse,
     answer: async ({ query: { metric, by, limit }, window, filters, windowBody }) => {
-      const { source, rows } = await queryBreakdown(app.db, { filters, window, metric, by, limit });
+      const { source, rows } = await queryBreakdown(app, { filters, window, metric, by, limit });
       return { ...windowBody(source), metric, by, rows };
     },
   });

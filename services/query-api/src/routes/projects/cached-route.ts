@@ -59,12 +59,11 @@ export function cachedRoute<
         spec.operation,
         cacheParamsOf(window, query, defaults),
       );
-      const filters = filtersOf(request.project.id, query);
-      return app.cache.respond(reply, spec.operation, key, () =>
+      return app.cache.respond(reply, spec.operation, key, async () =>
         spec.answer({
           query,
           window,
-          filters,
+          filters: await filtersOf(app.db, request.project.id, query),
           windowBody: (source) => windowBody(window, source),
           defaults,
         }),

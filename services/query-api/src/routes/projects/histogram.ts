@@ -13,7 +13,7 @@ const histogram: FastifyPluginAsync = async (app) => {
     querystring: histogramQuery,
     response: histogramResponse,
     answer: async ({ query: { metric }, window, filters, windowBody }) => {
-      const { source, rows } = await queryHistogram(app.db, { filters, window, metric });
+      const { source, rows } = await queryHistogram(app, { filters, window, metric });
       return {
         ...windowBody(source),
         metric,

@@ -21,7 +21,7 @@ const metrics: FastifyPluginAsync = async (app) => {
       const q = request.query;
       const window = resolveWindow(q);
       const filters = {
-        ...filtersOf(request.project.id, q),
+        ...(await filtersOf(app.db, request.project.id, q)),
         ...(q.metric ? { metrics: [q.metric] } : {}),
       };
       return {

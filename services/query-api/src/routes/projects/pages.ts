@@ -15,7 +15,7 @@ const pages: FastifyPluginAsync = async (app) => {
     querystring: pagesQuery,
     response: pagesResponse,
     answer: async ({ query: { metric, limit }, window, filters, windowBody }) => {
-      const { source, rows } = await queryPages(app.db, { filters, window, metric, limit });
+      const { source, rows } = await queryPages(app, { filters, window, metric, limit });
       return { ...windowBody(source), metric, pages: rows };
     },
   });
@@ -26,7 +26,7 @@ const pages: FastifyPluginAsync = async (app) => {
     querystring: slowPagesQuery,
     response: pagesResponse,
     answer: async ({ query: { metric, limit, minSamples }, window, filters, windowBody }) => {
-      const { source, rows } = await querySlowPages(app.db, {
+      const { source, rows } = await querySlowPages(app, {
         filters,
         window,
         metric,

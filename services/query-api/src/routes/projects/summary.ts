@@ -12,7 +12,7 @@ const summary: FastifyPluginAsync = async (app) => {
     querystring: summaryQuery,
     response: summaryResponse,
     answer: async ({ query, window, filters, windowBody }) => {
-      const { source, rows } = await querySummary(app.db, {
+      const { source, rows } = await querySummary(app, {
         filters: { ...filters, metrics: query.metric ? [query.metric] : METRIC_NAMES },
         window,
       });

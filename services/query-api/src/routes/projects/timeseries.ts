@@ -29,7 +29,7 @@ const timeseries: FastifyPluginAsync = async (app) => {
     },
     answer: async ({ query, window, filters, windowBody, defaults: { interval } }) => {
       const { metric, percentile } = query;
-      const { source, rows } = await queryTimeseries(app.db, {
+      const { source, rows } = await queryTimeseries(app, {
         filters,
         window,
         metric,
