@@ -8,6 +8,8 @@ import Joi from 'joi';
 export interface Config {
   /** Unset: use the embedded TimescaleDB (see {@link resolveDatabaseUrl}). */
   databaseUrl: string | undefined;
+  /** A read replica for the query API; the primary (`databaseUrl`) when unset. */
+  databaseReadUrl: string | undefined;
   redisUrl: string;
   /**
    * Signs and verifies read tokens: `JWT_SECRET`, or in development the secret the CLI keeps
@@ -39,6 +41,7 @@ export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
 const port = Joi.number().integer().min(0).max(65535);
 const schema = Joi.object({
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DATABASE_READ_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .default('redis://127.0.0.1:6379'),
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(value.RUM_DATA_DIR as string);
   return {
     databaseUrl: value.DATABASE_URL,
+    databaseReadUrl: value.DATABASE_READ_URL,
     redisUrl: value.REDIS_URL,
     jwtSecret: value.JWT_SECRET ?? readDevJwtSecret(dataDir),
     host: value.HOST,

@@ -39,6 +39,16 @@ export function resolveDatabaseUrl(config: Pick<Config, 'databaseUrl' | 'dataDir
 }
 
 /**
+ * Where the query API reads: `DATABASE_READ_URL` (a read replica) when set, otherwise the
+ * database everything else uses.
+ */
+export function resolveReadDatabaseUrl(
+  config: Pick<Config, 'databaseReadUrl' | 'databaseUrl' | 'dataDir'>,
+): string {
+  return config.databaseReadUrl ?? resolveDatabaseUrl(config);
+}
+
+/**
  * count(*) is int8 and percentile/avg are float8/numeric, which pg returns as strings: our
  * counts stay far below 2^53, so they are read as numbers. Per pool, not through pg's global
  * parsers, so importing this module changes nothing for anyone else.

@@ -17,6 +17,7 @@ test('defaults match the documented ports and Redis URL', () => {
   assert.equal(config.dashboardPort, 5173);
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
   assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.databaseReadUrl, undefined);
 });
 
 test('loading the config writes nothing; the CLI creates the development JWT secret once, services read it', () => {
@@ -44,12 +45,14 @@ test('every bad variable is named in one error', () => {
         INGEST_PORT: 'abc',
         REDIS_URL: 'http://x',
         WORKER_CONCURRENCY: '0',
+        DATABASE_READ_URL: 'mysql://replica/rum',
       }),
     (err: Error) =>
       err instanceof ConfigError &&
       /INGEST_PORT/.test(err.message) &&
       /REDIS_URL/.test(err.message) &&
-      /WORKER_CONCURRENCY/.test(err.message),
+      /WORKER_CONCURRENCY/.test(err.message) &&
+      /DATABASE_READ_URL/.test(err.message),
   );
   assert.throws(
     () => loadConfig({ RUM_DATA_DIR: dataDir(), NODE_ENV: 'production' }),

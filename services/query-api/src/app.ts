@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import {
   createLogger,
   requireJwtSecret,
-  resolveDatabaseUrl,
+  resolveReadDatabaseUrl,
   type Config,
   type Logger,
   type Pool,
@@ -69,7 +69,7 @@ export const queryApi: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   await app.register(helmet, { crossOriginResourcePolicy: { policy: 'cross-origin' } });
   await app.register(
     database,
-    opts.pool ? { pool: opts.pool } : { url: resolveDatabaseUrl(config) },
+    opts.pool ? { pool: opts.pool } : { url: resolveReadDatabaseUrl(config) },
   );
   // Redis only caches answers and counts rate limits here: without it the API answers uncached.
   await app.register(redis, {

@@ -17,7 +17,7 @@ import {
   type TestProject,
 } from '@rum/testing';
 import { signReadToken, type Redis } from '@rum/server-kit';
-import type { ErrorResponse } from '@rum/contract';
+import type { ErrorResponse, SummaryResponse } from '@rum/contract';
 import { buildApp, type AppOptions } from '../src/app.ts';
 import { createPages, generateDataSet, insertDataSet } from './fixture.ts';
 
@@ -331,4 +331,25 @@ test('/health answers 200 while the database is up', async () => {
   const res = await app.inject({ url: '/health' });
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), { status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+});
+
+test('DATABASE_READ_URL: every answer comes from the read replica, never the primary', async () => {
+  // The primary is unreachable: an answer with the project's data can only come from the replica.
+  const replicaApp = await buildApp({
+    config: testConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/primary',
+      DATABASE_READ_URL: db.url,
+    }),
+  });
+  try {
+    const fromReplica = await request(replicaApp, 'summary?range=24h');
+    assert.equal(fromReplica.statusCode, 200, fromReplica.body);
+    const expected = await request(app, 'summary?range=24h');
+    assert.deepEqual(fromReplica.json().metrics, expected.json().metrics);
+    const lcp = fromReplica.json<SummaryResponse>().metrics.find((m) => m.metric === 'LCP');
+    assert.ok(lcp && lcp.count > 0, "the replica holds the project's page views");
+    assert.equal((await replicaApp.inject({ url: '/health' })).statusCode, 200);
+  } finally {
+    await replicaApp.close();
+  }
 });
