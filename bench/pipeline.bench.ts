@@ -1,62 +1,84 @@
 /**
- * Pipeline throughput: web-vitals events per second from HTTP to committed rows, with the
- * queue depth and the workers' memory at the start and end of the measured window.
- * Target: sustained for a minute with queue depth flat and worker memory flat (measured
- * figures: the README's Benchmarks section).
+ * Pipeline throughput: web-vitals events per second from HTTP to committed rows, sustained,
+ * with the queue depth, each process's memory and each process's CPU, so the figure says
+ * what it costs and what bounds it. Target: 15,000 events/s for a minute on a real
+ * TimescaleDB with queue depth and memory flat (measured figures: the README).
  *
- * Processes, as `npm start` runs them, all on 127.0.0.1:
+ * Every part is a process of its own, all on 127.0.0.1, as `rum start` runs them:
  * - a private redis-server on a free port (the bench never touches anyone else's queue);
  * - the embedded TimescaleDB (`rum db` on a temporary data folder) unless DATABASE_URL is set;
- * - the real workers (`services/workers/src/server.ts`) in a child process, so their RSS is theirs;
- * - the real ingest API (buildApp, listening) and the load generator in this process.
- * Senders POST the page views of `rum simulate` (`syntheticPageView` of @rum/testing: 4 to 6
- * web-vitals events each, a JS error now and then, a new session each, a mix of pages,
- * browsers and countries) as fast as the pipeline drains: they pause while more than
- * {@link MAX_BACKLOG_JOBS} jobs wait, so the figure is what the workers commit, not what
- * Redis can hold. Rows are counted in the database at both ends of the window.
+ * - BENCH_INGEST ingest APIs and BENCH_WORKERS workers (`services/<name>/src/server.ts` under
+ *   tsx), each ready once its `/health` answers 200;
+ * - the load generator (`load-generator.ts`): page views of `rum simulate` over keep-alive
+ *   connections spread over the ingest APIs. Unless BENCH_BEACONS_PER_SECOND paces it, it
+ *   sends as fast as the pipeline drains: the bench pauses it while more than
+ *   {@link MAX_BACKLOG_JOBS} jobs wait, so the figure is what the workers commit, not what
+ *   Redis can hold.
+ * After a warm-up, rows are counted in the database at both ends of the measured window. Then
+ * the generator stops, the queue drains, and every event answered 202 must be a row, once.
  *
- * Env: BENCH_SECONDS (60) measured, BENCH_CONNECTIONS (16) concurrent senders,
+ * CPU is read from /proc over the window, per role: ingest, workers, load generator, Redis,
+ * and PostgreSQL (on a local server: the postmaster, the backends of the bench's database and
+ * the shared background processes; on the embedded engine its process), reported as % of one
+ * core and as % of one core per 1,000 events/s.
+ *
+ * Env: BENCH_SECONDS (60) measured, BENCH_WARMUP_SECONDS (5), BENCH_INGEST (1) and
+ * BENCH_WORKERS (1) processes, BENCH_CONNECTIONS (32) of the load generator,
+ * BENCH_BEACONS_PER_SECOND (unset: as fast as the pipeline drains; about 5.1 events each),
  * WORKER_CONCURRENCY (1 on the embedded engine, else the workers' default), DATABASE_URL
- * (optional: a real TimescaleDB).
+ * (a real TimescaleDB; the bench creates its own project there), BENCH_CPU_PROF (a folder:
+ * ingest and workers run with `node --cpu-prof` and write their profiles there on exit, one
+ * folder per process; the largest file is the main thread's).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Bull from 'bull';
 import { BULL_PREFIX, COLLECT_QUEUE, type CollectJob } from '@rum/contract';
-import { createPool, createRedis, loadConfig, type Pool } from '@rum/server-kit';
-import { createTestProject, startPrivateRedis, TEST_JWT_SECRET } from '@rum/testing';
-import { seededRandom, syntheticPageView } from '@rum/testing/synthetic-traffic';
-import { migrate } from '@rum/server-kit';
-import { buildApp } from '@rum/ingest-api';
+import { createPool, createRedis, migrate, type PoolClient } from '@rum/server-kit';
+import { createTestProject, freePort, startPrivateRedis, TEST_JWT_SECRET } from '@rum/testing';
+import type { LoadSummary } from './load-generator.ts';
+import { commandName, CpuMeter, machineCpuSeconds, parentPid, rssMb } from './process-stats.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
-const SENDERS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const WARM_UP_SECONDS = Math.max(2, Math.min(5, Math.round(SECONDS / 6)));
-/** Senders pause while more jobs than this wait: the queue stays shallow and flat. */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const INGESTS = Number(process.env.BENCH_INGEST ?? 1);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BEACONS_PER_SECOND = Number(process.env.BENCH_BEACONS_PER_SECOND ?? 0);
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : '';
+/** The generator pauses while more jobs than this wait: the queue stays shallow and flat. */
 const MAX_BACKLOG_JOBS = 200;
-const RUN_LIMIT_MS = (SECONDS + WARM_UP_SECONDS + 180) * 1000;
+/** Longest the queue may take to drain after the window before the exactly-once check gives up. */
+const DRAIN_LIMIT_MS = 120_000;
+const RUN_LIMIT_MS = (SECONDS + WARM_UP_SECONDS) * 1000 + DRAIN_LIMIT_MS + 180_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The simulated site and the share of its page views that report a JS error. */
 const ORIGIN = 'https://shop.example.com';
-const ERROR_RATE = 0.05;
 
-if (!(SECONDS > 0) || !(SENDERS > 0))
-  throw new Error('BENCH_SECONDS and BENCH_CONNECTIONS must be positive numbers');
+for (const [name, value] of Object.entries({ SECONDS, INGESTS, WORKERS, CONNECTIONS }))
+  if (!(value > 0) || !Number.isInteger(value))
+    throw new Error(`bench: ${name} must be a positive integer`);
+if (!(WARM_UP_SECONDS >= 0) || !(BEACONS_PER_SECOND >= 0))
+  throw new Error('bench: BENCH_WARMUP_SECONDS and BENCH_BEACONS_PER_SECOND must be >= 0');
 
 function emit(metric: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ bench: 'pipeline', metric, value, unit })}\n`);
+  const rounded = Math.round(value * 10) / 10;
+  process.stdout.write(`${JSON.stringify({ bench: 'pipeline', metric, value: rounded, unit })}\n`);
 }
 function note(message: string): void {
   process.stderr.write(`pipeline bench: ${message}\n`);
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// --- processes -------------------------------------------------------------------------------
+
 /** Children started, killed outright if the run has to be abandoned. */
 const children: ChildProcess[] = [];
+const tempDirs: string[] = [];
+let redisServer: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
 const guard = setTimeout(() => {
   note(`gave up after ${RUN_LIMIT_MS} ms`);
   for (const child of children) child.kill('SIGKILL');
@@ -66,8 +88,6 @@ const guard = setTimeout(() => {
   process.exit(1);
 }, RUN_LIMIT_MS);
 guard.unref();
-const tempDirs: string[] = [];
-let redisServer: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
 
 const cleanups: Array<() => Promise<unknown>> = [];
 async function cleanup(): Promise<void> {
@@ -75,113 +95,202 @@ async function cleanup(): Promise<void> {
     await fn().catch((err: Error) => note(`cleanup: ${err.message}`));
 }
 
-/** Spawns a node child running TypeScript through tsx; resolves once a stream line matches `ready`. */
-async function startChild(
-  name: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-  stream: 'stdout' | 'stderr',
-): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+/** Stops a child with SIGTERM (a graceful close, which also writes its CPU profile). */
+function stopChild(child: ChildProcess, graceMs = 20_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  return exited.finally(() => clearTimeout(killer));
+}
+
+/** Spawns `node <args>`; its warnings and errors are passed on; stopped at cleanup. */
+function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, ipc = false) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
   });
   children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(killer);
-  });
-  return new Promise((resolve, reject) => {
-    let matched = false;
-    for (const which of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[which]! }).on('line', (line) => {
-        const match = which === stream && !matched ? ready.exec(line) : null;
-        if (match) {
-          matched = true;
-          resolve({ child, match });
-        } else if (/"level":(4|5|6)\d|error|fatal/i.test(line)) note(`${name}: ${line}`);
-      });
-    }
-    void exited.then(() => reject(new Error(`${name} exited before it was ready`)));
-  });
+  cleanups.push(() => stopChild(child));
+  createInterface({ input: child.stderr! }).on('line', (line) => note(`${name}: ${line}`));
+  return child;
 }
 
-/** Resident memory of a process in MB, from /proc (Linux) or ps. */
-function rssMb(pid: number): number {
-  try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    if (kb) return Number(kb) / 1024;
-  } catch {
-    // not Linux
+/** Resolves once `url` answers 200; rejects if the child exits first or after `timeoutMs`. */
+async function waitForHealth(
+  name: string,
+  child: ChildProcess,
+  url: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited before it was ready`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      async (r) => (await r.arrayBuffer(), r.ok),
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs} ms`);
+    await sleep(200);
   }
-  return NaN;
 }
 
-// --- the run -------------------------------------------------------------------------------
-async function countMetrics(pool: Pool, projectId: number): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(
-    'SELECT count(*) AS n FROM metrics WHERE project_id = $1',
+interface Service {
+  name: string;
+  child: ChildProcess;
+  port: number;
+}
+
+/** Starts `services/<dir>/src/server.ts` as `rum start` does, listening on a free port. */
+async function startService(
+  role: 'ingest' | 'workers',
+  index: number,
+  env: NodeJS.ProcessEnv,
+): Promise<Service> {
+  const name = `${role}-${index + 1}`;
+  const port = await freePort();
+  const profile = CPU_PROFILE_DIR
+    ? // One folder per process: tsx's loader thread writes a (mostly idle) profile of its own.
+      ['--cpu-prof', '--cpu-prof-dir', join(CPU_PROFILE_DIR, name)]
+    : [];
+  const server = join(
+    ROOT,
+    `services/${role === 'ingest' ? 'ingest-api' : 'workers'}/src/server.ts`,
+  );
+  const child = spawnNode(name, [...profile, '--import', 'tsx', server], {
+    ...env,
+    [role === 'ingest' ? 'INGEST_PORT' : 'WORKERS_PORT']: String(port),
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (/"level":(4|5|6)\d/.test(line)) note(`${name}: ${line}`);
+  });
+  await waitForHealth(name, child, `http://127.0.0.1:${port}/health`);
+  return { name, child, port };
+}
+
+/** Starts `rum db` on a temporary folder; resolves with its URL once it prints it. */
+async function startEmbeddedDatabase(): Promise<{ url: string; child: ChildProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rum-bench-pipeline-'));
+  tempDirs.push(dataDir);
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/rum.js'), 'db'], {
+    cwd: ROOT,
+    env: { ...process.env, RUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  cleanups.push(() => stopChild(child));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      const url = /DATABASE_URL=(\S+)/.exec(line)?.[1];
+      if (url) resolve({ url, child });
+      else if (/error|fatal/i.test(line)) note(`embedded db: ${line}`);
+    });
+    child.once('exit', () => reject(new Error('the embedded database exited before it was ready')));
+  });
+}
+
+/**
+ * The PostgreSQL processes that work for this bench, when the server runs on this machine:
+ * the postmaster, the backends of the bench's database (but not `self`, the bench's own
+ * connection) and the shared background processes (WAL writer, checkpointer…). Backends of
+ * other databases are left out. Undefined when the server is elsewhere.
+ */
+async function localPostgresPids(
+  client: PoolClient,
+): Promise<(() => Promise<number[]>) | undefined> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const self = rows[0]!.pid;
+  if (!commandName(self)?.startsWith('postgres')) return undefined;
+  const postmaster = parentPid(self)!;
+  return async () => {
+    const { rows: backends } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+       WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()`,
+    );
+    return [postmaster, ...backends.map((b) => b.pid)];
+  };
+}
+
+// --- the run ---------------------------------------------------------------------------------
+
+async function countRows(client: PoolClient, projectId: number) {
+  const { rows } = await client.query<{ metrics: number; errors: number }>(
+    `SELECT (SELECT count(*) FROM metrics WHERE project_id = $1) AS metrics,
+            (SELECT count(*) FROM js_errors WHERE project_id = $1) AS errors`,
     [projectId],
   );
-  return rows[0]!.n;
+  return rows[0]!;
 }
+
+/** Rows the workers say they committed (their Prometheus counter), summed over the processes. */
+async function workerRowCounter(workers: Service[]): Promise<number> {
+  const texts = await Promise.all(
+    workers.map((w) =>
+      fetch(`http://127.0.0.1:${w.port}/metrics`, { signal: AbortSignal.timeout(2000) }).then((r) =>
+        r.text(),
+      ),
+    ),
+  );
+  let sum = 0;
+  for (const text of texts)
+    sum += Number(/^rum_workers_rows_total\{table="metrics"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  return sum;
+}
+
+type Role = 'ingest' | 'workers' | 'postgres' | 'redis' | 'load generator' | 'bench';
 
 async function main(): Promise<void> {
   redisServer = await startPrivateRedis();
   const redisUrl = redisServer.url;
   cleanups.push(() => redisServer!.stop());
+  const redis = createRedis(redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 3 });
+  cleanups.push(async () => redis.disconnect());
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
 
   let databaseUrl = process.env.DATABASE_URL;
+  let embeddedPid: number | undefined;
   if (!databaseUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'rum-bench-pipeline-'));
-    tempDirs.push(dataDir);
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const { match } = await startChild(
-      'embedded db',
-      [join(ROOT, 'packages/cli/bin/rum.js'), 'db'],
-      { RUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      /DATABASE_URL=(\S+)/,
-      'stderr',
-    );
-    databaseUrl = match[1]!;
+    const embedded = await startEmbeddedDatabase();
+    databaseUrl = embedded.url;
+    embeddedPid = embedded.child.pid;
   }
   const pool = createPool(databaseUrl, 2);
   cleanups.push(() => pool.end());
   await migrate(pool);
-
-  const redis = createRedis(redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 3 });
-  cleanups.push(async () => redis.disconnect());
-  const project = await createTestProject(pool, redis, { rateLimitPerMinute: 1_000_000_000 });
+  // Every query of the bench goes through this one connection, left out of PostgreSQL's CPU.
+  const db = await pool.connect();
+  cleanups.push(async () => db.release());
+  const project = await createTestProject(pool, redis, {
+    origins: [ORIGIN],
+    rateLimitPerMinute: 1_000_000_000,
+  });
+  const postgresPids = embeddedPid
+    ? async () => [embeddedPid]
+    : await localPostgresPids(db).catch(() => undefined);
+  if (!postgresPids) note('the database is not on this machine: its CPU is not measured');
 
   const env = {
-    // The embedded engine runs one transaction at a time, so concurrent jobs only queue there:
-    // one job at a time is as fast (5,268 events/s at 1, 4,575 at 4). A real TimescaleDB (DATABASE_URL) gets the workers' default.
-    ...(process.env.WORKER_CONCURRENCY || process.env.DATABASE_URL
-      ? {}
-      : { WORKER_CONCURRENCY: '1' }),
+    // The embedded engine runs one transaction at a time, so concurrent jobs only queue there.
+    ...(process.env.WORKER_CONCURRENCY || !embeddedPid ? {} : { WORKER_CONCURRENCY: '1' }),
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
   };
-  const { child: workers } = await startChild(
-    'workers',
-    ['--import', 'tsx', join(ROOT, 'services/workers/src/server.ts')],
-    env,
-    /workers consuming/,
-    'stdout',
+  if (CPU_PROFILE_DIR) mkdirSync(CPU_PROFILE_DIR, { recursive: true });
+  note('starting services');
+  const workers = await Promise.all(
+    Array.from({ length: WORKERS }, (_, i) => startService('workers', i, env)),
+  );
+  const ingests = await Promise.all(
+    Array.from({ length: INGESTS }, (_, i) => startService('ingest', i, env)),
   );
 
-  const config = loadConfig({ ...process.env, ...env, LOG_LEVEL: 'warn' });
-  const app = buildApp({ config, redisUrl: redisUrl });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  cleanups.push(() => app.close());
   const queue = new Bull<CollectJob>(COLLECT_QUEUE, redisUrl, { prefix: BULL_PREFIX });
   cleanups.push(() => queue.close());
   const depth = async () => {
@@ -189,72 +298,159 @@ async function main(): Promise<void> {
     return counts.waiting + counts.active;
   };
 
-  const endpoint = `${address}/v1/collect?key=${project.ingestKey}`;
-  const random = seededRandom(Date.now() % 2 ** 31);
-  let running = true;
-  let backlogged = false;
-  let accepted = 0;
-  let rejected = 0;
+  const load = spawnNode(
+    'load generator',
+    ['--import', 'tsx', join(ROOT, 'bench/load-generator.ts')],
+    {
+      LOAD_URLS: ingests.map((s) => `http://127.0.0.1:${s.port}`).join(','),
+      LOAD_KEY: project.ingestKey,
+      LOAD_ORIGIN: ORIGIN,
+      LOAD_CONNECTIONS: String(CONNECTIONS),
+      LOAD_RATE: String(BEACONS_PER_SECOND),
+    },
+    true,
+  );
+  const summary = new Promise<LoadSummary>((resolve, reject) => {
+    createInterface({ input: load.stdout! }).once('line', (line) =>
+      resolve(JSON.parse(line) as LoadSummary),
+    );
+    load.once('exit', () => reject(new Error('the load generator exited without its counts')));
+  });
+  void summary.catch(() => undefined);
+
+  // Back-pressure: pause the generator while the queue is deep (not when it is paced).
+  let watching = true;
   const watcher = (async () => {
-    while (running) {
-      backlogged = (await queue.getWaitingCount()) > MAX_BACKLOG_JOBS;
+    let paused = false;
+    while (watching && BEACONS_PER_SECOND === 0) {
+      const deep = (await queue.getWaitingCount()) > MAX_BACKLOG_JOBS;
+      if (deep !== paused && load.connected) load.send({ pause: (paused = deep) });
       await sleep(100);
     }
   })();
-  const sender = async () => {
-    while (running) {
-      if (backlogged) {
-        await sleep(20);
-        continue;
-      }
-      const { beacon, userAgent, contentType } = syntheticPageView(random, {
-        origin: ORIGIN,
-        now: Date.now(),
-        spreadMs: 0,
-        errorRate: ERROR_RATE,
-      });
-      try {
-        const response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': contentType, 'user-agent': userAgent },
-          body: JSON.stringify(beacon),
-        });
-        await response.arrayBuffer();
-        if (response.status === 202) accepted += 1;
-        else rejected += 1;
-      } catch {
-        rejected += 1;
-      }
-    }
-  };
-  const senders = Array.from({ length: SENDERS }, sender);
 
+  note('warming up');
   await sleep(WARM_UP_SECONDS * 1000);
-  const startRows = await countMetrics(pool, project.id);
-  if (startRows === 0)
+  note('window');
+
+  // The measured window: one sample per second of the queue, the workers' row counter, and the
+  // memory and CPU of every process; rows counted in the database at both ends.
+  const pids: Record<Role, () => Promise<number[]>> = {
+    ingest: async () => ingests.map((s) => s.child.pid!),
+    workers: async () => workers.map((s) => s.child.pid!),
+    postgres: postgresPids ?? (async () => []),
+    redis: async () => [redisPid],
+    'load generator': async () => [load.pid!],
+    // This process: the back-pressure watcher and the sampling.
+    bench: async () => [process.pid],
+  };
+  const roles = Object.keys(pids) as Role[];
+  const meters = new Map(roles.map((role) => [role, new CpuMeter()]));
+  const rss = async (role: Role) =>
+    (await pids[role]()).reduce((sum, pid) => sum + (rssMb(pid) ?? NaN), 0);
+  const redisMemoryMb = async () =>
+    Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]) / 2 ** 20;
+  const sampleCpu = async () => {
+    for (const role of roles) meters.get(role)!.sample(await pids[role]());
+  };
+
+  const startRows = await countRows(db, project.id);
+  if (startRows.metrics === 0)
     throw new Error(
       `no row committed during the ${WARM_UP_SECONDS} s warm-up: the pipeline is stuck`,
     );
-  const startDepth = await depth();
-  const startRss = rssMb(workers.pid!);
+  const startMachine = machineCpuSeconds();
+  await sampleCpu();
   const started = performance.now();
-  await sleep(SECONDS * 1000);
-  const endRows = await countMetrics(pool, project.id);
+  const startRss = { ingest: await rss('ingest'), workers: await rss('workers') };
+  const startRedisMb = await redisMemoryMb();
+  const depths: number[] = [await depth()];
+  const counters: { at: number; rows: number }[] = [
+    { at: started, rows: await workerRowCounter(workers) },
+  ];
+  while (performance.now() - started < SECONDS * 1000) {
+    await sleep(Math.min(1000, SECONDS * 1000 - (performance.now() - started)));
+    await sampleCpu();
+    depths.push(await depth());
+    counters.push({ at: performance.now(), rows: await workerRowCounter(workers) });
+  }
+  const endRows = await countRows(db, project.id);
   const elapsed = (performance.now() - started) / 1000;
-  const endDepth = await depth();
-  const endRss = rssMb(workers.pid!);
-  running = false;
-  await Promise.all([...senders, watcher]);
+  const endMachine = machineCpuSeconds();
+  const endRss = { ingest: await rss('ingest'), workers: await rss('workers') };
+  const endRedisMb = await redisMemoryMb();
 
-  emit('events_per_second', Math.round(((endRows - startRows) / elapsed) * 10) / 10, 'events/s');
-  emit('queue_depth_start', startDepth, 'jobs');
-  emit('queue_depth_end', endDepth, 'jobs');
-  emit('worker_rss_start_mb', Math.round(startRss * 10) / 10, 'MB');
-  emit('worker_rss_end_mb', Math.round(endRss * 10) / 10, 'MB');
+  // After the window: stop the generator, let the queue drain, and check exactly-once.
+  watching = false;
+  await watcher;
+  note('stopping load');
+  load.send({ stop: true });
+  const sent = await summary;
+  const drainStarted = Date.now();
+  while ((await depth()) > 0 && Date.now() - drainStarted < DRAIN_LIMIT_MS) await sleep(250);
+  const drained = (await depth()) === 0;
+  const finalRows = await countRows(db, project.id);
+  const failedJobs = (await queue.getJobCounts()).failed;
+
+  // --- figures -------------------------------------------------------------------------------
+  const eventsPerSecond = (endRows.metrics - startRows.metrics) / elapsed;
+  emit('events_per_second', eventsPerSecond, 'events/s');
+  emit('errors_per_second', (endRows.errors - startRows.errors) / elapsed, 'errors/s');
+  // The steadiness of the rate: the slowest and fastest 5 s of the window (workers' counters).
+  const rates: number[] = [];
+  for (let i = 5; i < counters.length; i += 5) {
+    const [a, b] = [counters[i - 5]!, counters[i]!];
+    rates.push((b.rows - a.rows) / ((b.at - a.at) / 1000));
+  }
+  if (rates.length > 0) {
+    emit('events_per_second_slowest_5s', Math.min(...rates), 'events/s');
+    emit('events_per_second_fastest_5s', Math.max(...rates), 'events/s');
+  }
+  emit('queue_depth_start', depths[0]!, 'jobs');
+  emit('queue_depth_end', depths.at(-1)!, 'jobs');
+  emit('queue_depth_max', Math.max(...depths), 'jobs');
+  emit('redis_memory_start_mb', startRedisMb, 'MB');
+  emit('redis_memory_end_mb', endRedisMb, 'MB');
+  emit('ingest_rss_start_mb', startRss.ingest, 'MB');
+  emit('ingest_rss_end_mb', endRss.ingest, 'MB');
+  emit('workers_rss_start_mb', startRss.workers, 'MB');
+  emit('workers_rss_end_mb', endRss.workers, 'MB');
+  let accounted = 0;
+  for (const role of roles) {
+    if (role === 'postgres' && !postgresPids) continue;
+    const percent = (meters.get(role)!.seconds / elapsed) * 100;
+    accounted += percent;
+    const metric = role.replace(' ', '_');
+    emit(`cpu_${metric}_percent`, percent, '% of a core');
+    emit(
+      `cpu_${metric}_per_1k_events`,
+      percent / (eventsPerSecond / 1000),
+      '% of a core per 1,000 events/s',
+    );
+  }
+  if (startMachine && endMachine) {
+    const busy = ((endMachine.busy - startMachine.busy) / elapsed) * 100;
+    emit('cpu_machine_busy_percent', busy, '% of a core');
+    // Anything else on the machine (the kernel's network work is in the processes' system time).
+    emit('cpu_other_percent', busy - accounted, '% of a core');
+  }
+  emit('failed_jobs', failedJobs, 'jobs');
+  const stored = finalRows.metrics + finalRows.errors;
+  if (drained) {
+    // Every event answered 202 is a row, once (the generator's ids are unique).
+    emit('stored_minus_accepted_events', stored - sent.acceptedEvents, 'events');
+    if (stored !== sent.acceptedEvents) process.exitCode = 1;
+  } else note(`the queue did not drain within ${DRAIN_LIMIT_MS} ms: exactly-once not checked`);
+  if (failedJobs > 0) process.exitCode = 1;
+
   note(
-    `${SENDERS} senders, ${accepted} beacons accepted (${rejected} not), ${endRows} rows in total, ` +
-      `${endRows - startRows} in the ${elapsed.toFixed(1)} s window`,
+    `${INGESTS} ingest + ${WORKERS} worker process(es), ${CONNECTIONS} connections; ` +
+      `${sent.accepted} beacons (${sent.acceptedEvents} events) answered 202, refused: ${JSON.stringify(sent.refused)}, ` +
+      `socket errors ${sent.socketErrors}; ${endRows.metrics - startRows.metrics} metric rows in the ` +
+      `${elapsed.toFixed(1)} s window, ${stored} rows in all`,
   );
+  note(`queue depth each second: ${depths.join(' ')}`);
+  note(`committed each 5 s (events/s): ${rates.map((r) => Math.round(r)).join(' ')}`);
 }
 
 try {
