@@ -98,10 +98,8 @@ CREATE TABLE IF NOT EXISTS metrics (
 
 SELECT create_hypertable('metrics', by_range('time', INTERVAL '1 day'), if_not_exists => TRUE);
 
-CREATE INDEX IF NOT EXISTS metrics_website_time_idx ON metrics (website_id, time DESC);
+-- Only indexes that queries read: each costs every inserted row (migration 0007).
 CREATE INDEX IF NOT EXISTS metrics_page_time_idx ON metrics (page_id, time DESC);
-CREATE INDEX IF NOT EXISTS metrics_session_idx ON metrics (session_id);
-CREATE INDEX IF NOT EXISTS metrics_dimensions_idx ON metrics (device_type, browser, country);
 CREATE INDEX IF NOT EXISTS metrics_project_name_time_idx ON metrics (project_id, name, time DESC);
 
 -- JS errors. `fingerprint` groups the same error (message + first stack frame), computed by
@@ -127,10 +125,7 @@ CREATE TABLE IF NOT EXISTS js_errors (
 
 SELECT create_hypertable('js_errors', by_range('time', INTERVAL '1 day'), if_not_exists => TRUE);
 
-CREATE INDEX IF NOT EXISTS js_errors_website_time_idx ON js_errors (website_id, time DESC);
 CREATE INDEX IF NOT EXISTS js_errors_page_time_idx ON js_errors (page_id, time DESC);
-CREATE INDEX IF NOT EXISTS js_errors_session_idx ON js_errors (session_id);
-CREATE INDEX IF NOT EXISTS js_errors_dimensions_idx ON js_errors (device_type, browser, country);
 CREATE INDEX IF NOT EXISTS js_errors_project_fingerprint_time_idx ON js_errors (project_id, fingerprint, time DESC);
 
 -- Dead letters: beacons the workers could never store (they fail the wire contract, or the

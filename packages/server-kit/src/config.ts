@@ -56,7 +56,7 @@ const schema = Joi.object({
   LOG_LEVEL: Joi.string()
     .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
     .default('info'),
-  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(256).default(4),
+  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(256).default(16),
   RUM_DATA_DIR: Joi.string().default(DEFAULT_DATA_DIR),
   COUNTRY_HEADER: Joi.string().allow('').lowercase().default('cf-ipcountry'),
   NODE_ENV: Joi.string().default('development'),

@@ -6,6 +6,7 @@ export * from './config.ts';
 export * from './logger.ts';
 export * from './redis.ts';
 export * from './with-timeout.ts';
+export * from './micro-batcher.ts';
 export * from './db.ts';
 export * from './migrations.ts';
 export * from './tokens.ts';

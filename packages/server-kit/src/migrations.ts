@@ -107,8 +107,42 @@ export async function refreshRollups(client: Database): Promise<void> {
   for (const { view } of await rollupViews(client)) await refresh(client, view);
 }
 
-function refresh(client: Database, view: string) {
-  return client.query(`CALL refresh_continuous_aggregate(${pg.escapeLiteral(view)}, NULL, NULL)`);
+/**
+ * What TimescaleDB's background jobs (rollup refresh policies, retention, compression) can make
+ * a migration meet when they run on the tables it changes: a lock or a catalog row taken away
+ * (`tuple concurrently deleted|updated`, SQLSTATE XX000), a deadlock or a serialisation failure.
+ * The migration's transaction rolled back whole, so trying again is safe.
+ */
+function isJobInterference(err: unknown): boolean {
+  const { code, message } = err as { code?: string; message?: string };
+  if (code === '40001' || code === '40P01' || code === '55P03') return true;
+  return code === 'XX000' && /concurrently (deleted|updated)/.test(message ?? '');
+}
+
+/** How long a migration keeps trying while background jobs get in its way. */
+const JOB_INTERFERENCE_WAIT_MS = 120_000;
+
+async function whileBackgroundJobsInterfere<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + JOB_INTERFERENCE_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isJobInterference(err) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * attempt)));
+    }
+  }
+}
+
+/**
+ * Materialises `view` over all its rows. Right after a migration adds rollups, TimescaleDB's
+ * scheduler may already be running their refresh policies (over their own few days only):
+ * that refresh is waited for, then this one runs.
+ */
+async function refresh(client: Database, view: string): Promise<void> {
+  await whileBackgroundJobsInterfere(() =>
+    client.query(`CALL refresh_continuous_aggregate(${pg.escapeLiteral(view)}, NULL, NULL)`),
+  );
 }
 
 /**
@@ -124,20 +158,22 @@ export async function migrate(
   const applied: AppliedMigration[] = [];
   for (;;) {
     const started = performance.now();
-    const name = await withClient(db, (client) =>
-      inTransaction(client, async () => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
-        await ensureMigrationsTable(client, migrations);
-        const done = await appliedVersions(client, migrations);
-        const next = migrations.find((m) => !done.has(m.version));
-        if (!next) return undefined;
-        await client.query(next.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-          next.version,
-          next.name,
-        ]);
-        return next.name;
-      }),
+    const name = await whileBackgroundJobsInterfere(() =>
+      withClient(db, (client) =>
+        inTransaction(client, async () => {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+          await ensureMigrationsTable(client, migrations);
+          const done = await appliedVersions(client, migrations);
+          const next = migrations.find((m) => !done.has(m.version));
+          if (!next) return undefined;
+          await client.query(next.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+            next.version,
+            next.name,
+          ]);
+          return next.name;
+        }),
+      ),
     );
     if (name === undefined) {
       // A migration that adds a rollup creates it empty, and its refresh policy only looks a

@@ -72,7 +72,7 @@ test('the comparison sees a change of any kind it covers', async () => {
       'indexes',
       'CREATE INDEX metrics_daily_by_country_x_idx ON metrics_daily_by_country (country, bucket DESC)',
     ],
-    ['indexes', 'DROP INDEX metrics_session_idx'],
+    ['indexes', 'DROP INDEX metrics_page_time_idx'],
     ['dimensions', `SELECT set_chunk_time_interval('js_errors', INTERVAL '2 days')`],
     ['compression', `ALTER TABLE js_errors SET (timescaledb.compress_segmentby = 'website_id')`],
     [

@@ -1,9 +1,11 @@
 /**
- * Commits one job: its websites and pages, then its metrics, errors and dead letters in one
- * transaction. When the database refuses the job for a reason no retry can fix, the job is
- * stored again beacon by beacon (a savepoint each), so one bad beacon is dead-lettered and
- * every other beacon of the job is still stored, exactly once. Transient failures (connection,
- * timeout, server shutting down) fail the whole job, which Bull retries with backoff.
+ * Commits jobs: their websites and pages, then their metrics, errors and dead letters in one
+ * transaction, several jobs together when several are ready (a group commit: one transaction,
+ * one statement per table, for what would otherwise be a transaction per job). When the
+ * database refuses the rows for a reason no retry can fix, each job is stored again alone, and
+ * then beacon by beacon (a savepoint each), so one bad beacon is dead-lettered and every other
+ * beacon is still stored, exactly once. Transient failures (connection, timeout, server
+ * shutting down) fail the jobs, which Bull retries with backoff.
  */
 import type { Pool, PoolClient } from '@rum/server-kit';
 import { inTransaction, insertDeadLetters, type DeadLetter } from '@rum/server-kit';
@@ -24,16 +26,13 @@ export interface JobToStore {
   beacons: readonly JobBeacon[];
   /** Beacons already set aside (they failed the contract or normalisation). */
   deadLetters: readonly DeadLetter[];
+  /** Runs inside the transaction just before COMMIT; tests use it to hold a job open. */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface StoredJob {
   committed: CommittedRows;
   deadLetters: DeadLetter[];
-}
-
-export interface StoreOptions {
-  /** Runs inside the transaction just before COMMIT; tests use it to hold a job open. */
-  beforeCommit?: () => Promise<void>;
 }
 
 /**
@@ -76,30 +75,85 @@ function deadLetterOf(beacon: JobBeacon, err: unknown): DeadLetter {
   };
 }
 
-export async function storeJob(
+/** What became of one job of a group: stored, or the error that fails it (Bull retries it). */
+export type JobOutcome = { stored: StoredJob } | { failed: unknown };
+
+/**
+ * Stores `jobs` in one transaction; after a permanent failure, each job on its own
+ * ({@link storeJob}). One outcome per job, in order. `onCommit` hears how many jobs each
+ * committed transaction carried.
+ */
+export async function storeJobs(
   pool: Pool,
   sites: SiteCache,
-  job: JobToStore,
-  options: StoreOptions = {},
-): Promise<StoredJob> {
+  jobs: readonly JobToStore[],
+  onCommit: (jobs: number) => void = () => undefined,
+): Promise<JobOutcome[]> {
+  const alone = async (job: JobToStore) => {
+    const outcome = await outcomeOf(storeJob(pool, sites, job));
+    if ('stored' in outcome) onCommit(1);
+    return outcome;
+  };
+  if (jobs.length === 1) return [await alone(jobs[0]!)];
+  try {
+    const together = await withJobClient(pool, async (client, connectionLost) => {
+      try {
+        return await storeWhole(client, sites, jobs);
+      } catch (err) {
+        if (!isPermanentFailure(err, connectionLost())) throw err;
+        return undefined; // rolled back; the connection is fine
+      }
+    });
+    if (together) {
+      onCommit(jobs.length);
+      return together.map((stored) => ({ stored }));
+    }
+  } catch (err) {
+    return jobs.map(() => ({ failed: err }));
+  }
+  const outcomes: JobOutcome[] = [];
+  for (const job of jobs) outcomes.push(await alone(job));
+  return outcomes;
+}
+
+function outcomeOf(stored: Promise<StoredJob>): Promise<JobOutcome> {
+  return stored.then(
+    (result) => ({ stored: result }),
+    (err: unknown) => ({ failed: err }),
+  );
+}
+
+/** Stores one job: whole, or beacon by beacon after a permanent failure. */
+export async function storeJob(pool: Pool, sites: SiteCache, job: JobToStore): Promise<StoredJob> {
+  return withJobClient(pool, async (client, connectionLost) => {
+    try {
+      return (await storeWhole(client, sites, [job]))[0]!;
+    } catch (err) {
+      if (!isPermanentFailure(err, connectionLost())) throw err;
+    }
+    return storeOneByOne(client, sites, job, connectionLost);
+  });
+}
+
+/**
+ * Runs `fn` on a client of `pool`. A checked-out client whose connection dies (the database
+ * restarted, or the embedded engine closed it for idling in a transaction) emits 'error' on
+ * itself, and the pool only listens on idle ones: unheard, it would crash the worker. The
+ * pending query rejects too, so the job fails and Bull retries it.
+ */
+async function withJobClient<T>(
+  pool: Pool,
+  fn: (client: PoolClient, connectionLost: () => boolean) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let connectionLost = false;
-  // A checked-out client whose connection dies (the database restarted, or the embedded
-  // engine closed it for idling in a transaction) emits 'error' on itself, and the pool only
-  // listens on idle ones: unheard, it would crash the worker. The pending query rejects too,
-  // so the job fails and Bull retries it.
   const onConnectionError = () => {
     connectionLost = true;
   };
   client.on('error', onConnectionError);
   let broken = false;
   try {
-    try {
-      return await storeWhole(client, sites, job, options);
-    } catch (err) {
-      if (!isPermanentFailure(err, connectionLost)) throw err;
-    }
-    return await storeOneByOne(client, sites, job, options, () => connectionLost);
+    return await fn(client, () => connectionLost);
   } catch (err) {
     broken = true;
     throw err;
@@ -111,22 +165,35 @@ export async function storeJob(
   }
 }
 
-/** The fast path: the whole job in one statement per table. */
+/** The fast path: every beacon of the jobs in one statement per table, in one transaction. */
 async function storeWhole(
   client: PoolClient,
   sites: SiteCache,
-  job: JobToStore,
-  options: StoreOptions,
-): Promise<StoredJob> {
-  const beacons = job.beacons.map((b) => b.normalised);
+  jobs: readonly JobToStore[],
+): Promise<StoredJob[]> {
+  const beacons = jobs.flatMap((job) => job.beacons.map((b) => b.normalised));
   // Websites and pages are created outside the rows' transaction (see site-cache.ts).
   const ids = await sites.resolve(client, beacons);
   return inTransaction(client, async () => {
     const committed = await insertBeaconRows(client, ids, beacons);
-    await insertDeadLetters(client, job.key, job.deadLetters);
-    await options.beforeCommit?.();
-    return { committed, deadLetters: [...job.deadLetters] };
+    for (const job of jobs) await insertDeadLetters(client, job.key, job.deadLetters);
+    for (const job of jobs) await job.beforeCommit?.();
+    return splitByJob(jobs, committed);
   });
+}
+
+/** The committed rows of a group, each job with its own (a row belongs to the beacon it came from). */
+function splitByJob(jobs: readonly JobToStore[], committed: CommittedRows): StoredJob[] {
+  if (jobs.length === 1) return [{ committed, deadLetters: [...jobs[0]!.deadLetters] }];
+  const jobOf = new Map<NormalisedBeacon, number>();
+  jobs.forEach((job, i) => job.beacons.forEach((b) => jobOf.set(b.normalised, i)));
+  const stored: StoredJob[] = jobs.map((job) => ({
+    committed: { metrics: [], errors: [] },
+    deadLetters: [...job.deadLetters],
+  }));
+  for (const row of committed.metrics) stored[jobOf.get(row.beacon)!]!.committed.metrics.push(row);
+  for (const row of committed.errors) stored[jobOf.get(row.beacon)!]!.committed.errors.push(row);
+  return stored;
 }
 
 /** The careful path, after a permanent failure: each beacon alone, the bad ones dead-lettered. */
@@ -134,7 +201,6 @@ async function storeOneByOne(
   client: PoolClient,
   sites: SiteCache,
   job: JobToStore,
-  options: StoreOptions,
   connectionLost: () => boolean,
 ): Promise<StoredJob> {
   const deadLetters = [...job.deadLetters];
@@ -161,7 +227,7 @@ async function storeOneByOne(
       }
     }
     await insertDeadLetters(client, job.key, deadLetters);
-    await options.beforeCommit?.();
+    await job.beforeCommit?.();
     return { committed: rowsOf(batches), deadLetters };
   });
 }

@@ -4,11 +4,12 @@
  * (live-publisher). Everything that decides what a row is lives in those pure modules.
  */
 import Bull from 'bull';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { BULL_PREFIX, COLLECT_QUEUE, type CollectJob } from '@rum/contract';
 import {
   REDIS_COPIES,
   claimedProject,
+  MicroBatcher,
   createLogger,
   createPool,
   createRedis,
@@ -25,7 +26,20 @@ import { emitterSink, LivePublisher } from './live-publisher.ts';
 import { normaliseBeacon } from './normalise-beacon.ts';
 import { startRedisKeeper } from './redis-keeper.ts';
 import { SiteCache } from './site-cache.ts';
-import { storeJob, type JobBeacon } from './store-job.ts';
+import {
+  storeJob,
+  storeJobs,
+  type JobBeacon,
+  type JobOutcome,
+  type JobToStore,
+} from './store-job.ts';
+
+/**
+ * Transactions a worker process runs at once, each carrying every job that was ready when it
+ * began. Two let one transaction's round trips overlap the other's; more only split the same
+ * jobs into more, smaller transactions.
+ */
+const TRANSACTIONS_AT_ONCE = 2;
 
 export interface WorkerOptions {
   /** Queue name; tests use a unique one. Default {@link COLLECT_QUEUE}. */
@@ -68,7 +82,11 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const log = options.logger ?? createLogger('workers', config.logLevel);
   const concurrency = options.concurrency ?? config.workerConcurrency;
-  const pool = createPool(options.databaseUrl ?? resolveDatabaseUrl(config), concurrency + 1);
+  // One connection per transaction at once, and one for the Redis keeper.
+  const pool = createPool(
+    options.databaseUrl ?? resolveDatabaseUrl(config),
+    TRANSACTIONS_AT_ONCE + 1,
+  );
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill
   // the process. The next job then fails, and Bull retries it with backoff.
   pool.on('error', (err) => log.warn({ err: err.message }, 'database connection lost'));
@@ -79,6 +97,14 @@ export async function startWorker(
   const counters = createCounters(options.metrics);
   const keeper = startRedisKeeper(pool, redis, REDIS_COPIES, log);
   const sites = new SiteCache();
+  // The jobs in hand share transactions: while one commits, the jobs that become ready wait
+  // and then commit together (see store-job.ts).
+  const committer = new MicroBatcher<JobToStore, JobOutcome>({
+    maxItems: concurrency,
+    maxWaitMs: 0,
+    maxConcurrentFlushes: TRANSACTIONS_AT_ONCE,
+    flush: (jobs) => storeJobs(pool, sites, jobs, (n) => counters.jobsPerTransaction.observe(n)),
+  });
 
   const queue = new Bull<CollectJob>(options.queueName ?? COLLECT_QUEUE, config.redisUrl, {
     prefix: BULL_PREFIX,
@@ -132,14 +158,14 @@ export async function startWorker(
         });
       }
     }
-    const stored = await storeJob(
-      pool,
-      sites,
-      { key, beacons, deadLetters },
-      {
-        ...(options.beforeCommit ? { beforeCommit: () => options.beforeCommit!(job) } : {}),
-      },
-    );
+    const outcome = await committer.add({
+      key,
+      beacons,
+      deadLetters,
+      ...(options.beforeCommit ? { beforeCommit: () => options.beforeCommit!(job) } : {}),
+    });
+    if ('failed' in outcome) throw outcome.failed;
+    const { stored } = outcome;
     for (const letter of stored.deadLetters) {
       log.warn(
         { job: job.id, project: letter.project, reason: letter.reason },
@@ -168,6 +194,7 @@ export async function startWorker(
   const close = () =>
     (closing ??= (async () => {
       await queue.close();
+      await committer.close();
       await keeper.close();
       live.close();
       await redis.quit().catch(() => redis.disconnect());
@@ -190,6 +217,12 @@ function createCounters(registry: Registry | undefined) {
       name: 'rum_workers_rows_total',
       help: 'Rows inserted or grown, by table.',
       labelNames: ['table'],
+      registers,
+    }),
+    jobsPerTransaction: new Histogram({
+      name: 'rum_workers_jobs_per_transaction',
+      help: 'Collect jobs committed together in one transaction (group commit).',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     }),
     deadLetters: new Counter({

@@ -1,8 +1,7 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from '@rum/server-kit';
 import { notQueued } from './not-queued.ts';
-import { withTimeout } from '@rum/server-kit';
-import { MicroBatcher } from './micro-batcher.ts';
+import { MicroBatcher, withTimeout } from '@rum/server-kit';
 
 /**
  * Fixed windows, as @fastify/rate-limit's own RedisStore, for many counters at once:

@@ -7,8 +7,13 @@ import {
   type CollectJob,
 } from '@rum/contract';
 import { Histogram } from 'prom-client';
-import { createRedis, waitUntilReady, withTimeout, type Redis } from '@rum/server-kit';
-import { MicroBatcher } from '../lib/micro-batcher.ts';
+import {
+  createRedis,
+  MicroBatcher,
+  waitUntilReady,
+  withTimeout,
+  type Redis,
+} from '@rum/server-kit';
 import { notQueued, REDIS_TIMEOUT_MS } from '../lib/not-queued.ts';
 
 /** Micro-batching: beacons arriving together share one Bull job (see bench/ingest.bench.ts). */

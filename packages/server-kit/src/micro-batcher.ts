@@ -1,8 +1,9 @@
 /**
- * Combines items that arrive close together into one flush (one Bull job, one Redis round
- * trip) and settles every item's promise with the outcome of the flush that carried it.
- * On this kind of machine a Redis round trip costs more CPU (two syscalls, a Lua call) than
- * everything else a beacon needs, so sharing it is what makes ingest fast.
+ * Combines items that arrive close together into one flush and settles every item's promise
+ * with the outcome of the flush that carried it. Ingest shares one Bull job (one Redis round
+ * trip) among the beacons that arrive together: on this kind of machine a round trip costs
+ * more CPU (two syscalls, a Lua call) than everything else a beacon needs. The workers share
+ * one transaction among the jobs they hold (a group commit, with `maxConcurrentFlushes`).
  */
 export interface MicroBatcherOptions<T, R = void> {
   /** Most items in one flush; 1 turns batching off. */
@@ -14,6 +15,12 @@ export interface MicroBatcherOptions<T, R = void> {
    * the batch's items succeed when it resolves and fail with its error when it rejects.
    */
   flush: (items: T[]) => Promise<R[] | void>;
+  /**
+   * Flushes running at once (default: no limit). At the limit, items wait, and the next flush
+   * starts as soon as one ends, with everything that arrived meanwhile (up to maxItems): the
+   * busier the flushes, the larger the batches, with no wait added when they are idle.
+   */
+  maxConcurrentFlushes?: number;
 }
 
 interface Waiter<T, R> {
@@ -33,6 +40,8 @@ export class MicroBatcher<T, R = void> {
     if (!Number.isInteger(options.maxItems) || options.maxItems < 1)
       throw new RangeError('maxItems must be an integer >= 1');
     if (!(options.maxWaitMs >= 0)) throw new RangeError('maxWaitMs must be >= 0');
+    if (!((options.maxConcurrentFlushes ?? 1) >= 1))
+      throw new RangeError('maxConcurrentFlushes must be >= 1');
     this.#options = options;
   }
 
@@ -54,8 +63,10 @@ export class MicroBatcher<T, R = void> {
   /** Flushes what is waiting and resolves when every flush has settled; later adds are refused. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#flush();
-    await Promise.allSettled([...this.#inFlight]);
+    while (this.#pending.length > 0 || this.#inFlight.size > 0) {
+      this.#flush();
+      await Promise.allSettled([...this.#inFlight]);
+    }
   }
 
   #schedule(): void {
@@ -72,9 +83,13 @@ export class MicroBatcher<T, R = void> {
       clearImmediate(this.#timer as NodeJS.Immediate);
       this.#timer = undefined;
     }
-    const batch = this.#pending;
-    if (batch.length === 0) return;
-    this.#pending = [];
+    const limit = this.#options.maxConcurrentFlushes ?? Infinity;
+    // More than maxItems wait only when flushes were at their limit.
+    while (this.#pending.length > 0 && this.#inFlight.size < limit)
+      this.#start(this.#pending.splice(0, this.#options.maxItems));
+  }
+
+  #start(batch: Waiter<T, R>[]): void {
     const done = (async () => this.#options.flush(batch.map((w) => w.item)))().then(
       (results) => {
         if (results && results.length !== batch.length) {
@@ -91,6 +106,10 @@ export class MicroBatcher<T, R = void> {
       },
     );
     this.#inFlight.add(done);
-    void done.finally(() => this.#inFlight.delete(done));
+    void done.finally(() => {
+      this.#inFlight.delete(done);
+      // Items held back by the limit go now (those with a timer of their own wait for it).
+      if (this.#pending.length > 0 && this.#timer === undefined) this.#flush();
+    });
   }
 }
