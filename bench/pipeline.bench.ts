@@ -365,6 +365,8 @@ async function main(): Promise<void> {
   const startRss = { ingest: await rss('ingest'), workers: await rss('workers') };
   const startRedisMb = await redisMemoryMb();
   const depths: number[] = [await depth()];
+  /** Ingest and workers RSS (MB) every 5 s. */
+  const memory: string[] = [];
   const counters: { at: number; rows: number }[] = [
     { at: started, rows: await workerRowCounter(workers) },
   ];
@@ -373,6 +375,8 @@ async function main(): Promise<void> {
     await sampleCpu();
     depths.push(await depth());
     counters.push({ at: performance.now(), rows: await workerRowCounter(workers) });
+    if (depths.length % 5 === 1)
+      memory.push(`${Math.round(await rss('ingest'))}/${Math.round(await rss('workers'))}`);
   }
   const endRows = await countRows(db, project.id);
   const elapsed = (performance.now() - started) / 1000;
@@ -450,6 +454,7 @@ async function main(): Promise<void> {
       `${elapsed.toFixed(1)} s window, ${stored} rows in all`,
   );
   note(`queue depth each second: ${depths.join(' ')}`);
+  note(`ingest/workers RSS every 5 s (MB): ${memory.join(' ')}`);
   note(`committed each 5 s (events/s): ${rates.map((r) => Math.round(r)).join(' ')}`);
 }
 

@@ -84,7 +84,7 @@ SELECT v.t, $1, $2, $3 + v.rank - 1, 's' || v.pv, m.name || v.pv, m.name, v2.val
 FROM (
   SELECT pv,
     to_timestamp($6 / 1000.0) - interval '30 days' * random() AS t,
-    least($7, floor(exp(random() * ln($7 + 1))))::int AS rank,
+    least($7::int, floor(exp(random() * ln($7::int + 1))))::int AS rank,
     CASE WHEN r1 < 0.6 THEN 'mobile' WHEN r1 < 0.95 THEN 'desktop' ELSE 'tablet' END AS device,
     CASE WHEN r2 < 0.55 THEN 'Chrome' WHEN r2 < 0.75 THEN 'Safari' WHEN r2 < 0.82 THEN 'Edge'
          WHEN r2 < 0.87 THEN 'Firefox' WHEN r2 < 0.92 THEN 'Samsung Internet' WHEN r2 < 0.94 THEN 'Opera'
