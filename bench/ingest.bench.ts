@@ -3,7 +3,7 @@
  * limit in Redis, micro-batched Bull jobs, 202 only once queued) against a bare Fastify route
  * that parses the same JSON and answers 202, on the same machine with the same load.
  * Target: ingest_rps / bare_rps >= 0.5, while every 202 is durably queued (measured figures:
- * the README's Benchmarks section).
+ * the README's Performance section).
  *
  * The bare server is measured before and after the ingest runs, and the ratio uses the mean.
  * Both servers run in this process on 127.0.0.1 (one at a time under load); the load comes

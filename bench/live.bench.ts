@@ -4,7 +4,7 @@
  * embedded TimescaleDB, ingest-api, the workers, one websocket instance) against the Redis
  * of REDIS_URL. Beacons are paced like real traffic; each carries one LCP event with a value
  * no other beacon has, which is how its event is found in the push's `recent` list.
- * Target: p95 under 1 second (measured figures: the README's Benchmarks section).
+ * Target: p95 under 1 second (measured figures: the README's Performance section).
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
