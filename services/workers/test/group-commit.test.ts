@@ -22,7 +22,16 @@ import { normaliseBeacon } from '../src/normalise-beacon.ts';
 import { SiteCache } from '../src/site-cache.ts';
 import { storeJobs, type JobToStore } from '../src/store-job.ts';
 import { startWorker, type CollectResult } from '../src/worker.ts';
-import { accepted, addJob, beacon, countRows, dropQueue, event, producerQueue } from './support.ts';
+import {
+  accepted,
+  addJob,
+  beacon,
+  countRows,
+  dropQueue,
+  event,
+  producerQueue,
+  waitFor,
+} from './support.ts';
 
 let db: TestDatabase;
 let redis: Redis;
@@ -140,7 +149,11 @@ test('jobs that arrive together commit in fewer transactions than jobs, each row
       ),
     );
     await worker.queue.resume(true);
-    const results = (await Promise.all(jobs.map((j) => j.finished()))) as CollectResult[];
+    // Polled rather than 24 job.finished() calls, which each add listeners to the queue.
+    await waitFor('24 completed jobs', async () => (await producer.getCompletedCount()) === 24);
+    const results = await Promise.all(
+      jobs.map(async (j) => (await producer.getJob(j.id))!.returnvalue as CollectResult),
+    );
     assert.ok(results.every((r) => r.metrics === 2 && r.errors === 0 && r.deadLetters === 0));
     assert.equal(await countRows(db.pool, 'metrics', project.id), 48);
 
