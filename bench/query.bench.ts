@@ -210,9 +210,15 @@ async function main(): Promise<void> {
     }
     await rollupSizes(pool, rows[0].id);
 
+    // The app opens its own pool, as deployed (with its session settings).
     const app = await buildApp({
-      pool,
-      config: { ...config, jwtSecret, logLevel: 'warn' },
+      config: {
+        ...config,
+        databaseUrl: url,
+        databaseReadUrl: undefined,
+        jwtSecret,
+        logLevel: 'warn',
+      },
       rateLimit: { max: 1_000_000 },
     });
     await app.ready();

@@ -10,6 +10,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** A read replica for the query API; the primary (`databaseUrl`) when unset. */
   databaseReadUrl: string | undefined;
+  /**
+   * `max_parallel_workers_per_gather` of the query API's sessions. 0 (default): no parallel
+   * plans, which answered the dashboard's questions faster on a 2-core server (README).
+   */
+  queryParallelWorkers: number;
   redisUrl: string;
   /**
    * Signs and verifies read tokens: `JWT_SECRET`, or in development the secret the CLI keeps
@@ -42,6 +47,7 @@ const port = Joi.number().integer().min(0).max(65535);
 const schema = Joi.object({
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   DATABASE_READ_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  QUERY_PARALLEL_WORKERS: Joi.number().integer().min(0).max(64).default(0),
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .default('redis://127.0.0.1:6379'),
@@ -83,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: value.DATABASE_URL,
     databaseReadUrl: value.DATABASE_READ_URL,
+    queryParallelWorkers: value.QUERY_PARALLEL_WORKERS,
     redisUrl: value.REDIS_URL,
     jwtSecret: value.JWT_SECRET ?? readDevJwtSecret(dataDir),
     host: value.HOST,

@@ -18,6 +18,7 @@ test('defaults match the documented ports and Redis URL', () => {
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.databaseReadUrl, undefined);
+  assert.equal(config.queryParallelWorkers, 0);
 });
 
 test('loading the config writes nothing; the CLI creates the development JWT secret once, services read it', () => {

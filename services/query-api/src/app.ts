@@ -69,7 +69,12 @@ export const queryApi: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   await app.register(helmet, { crossOriginResourcePolicy: { policy: 'cross-origin' } });
   await app.register(
     database,
-    opts.pool ? { pool: opts.pool } : { url: resolveReadDatabaseUrl(config) },
+    opts.pool
+      ? { pool: opts.pool }
+      : {
+          url: resolveReadDatabaseUrl(config),
+          session: { max_parallel_workers_per_gather: config.queryParallelWorkers },
+        },
   );
   // Redis only caches answers and counts rate limits here: without it the API answers uncached.
   await app.register(redis, {

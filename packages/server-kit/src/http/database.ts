@@ -13,6 +13,11 @@ export interface DatabasePluginOptions {
   pool?: Pool;
   url?: string;
   poolSize?: number;
+  /**
+   * Settings each new connection of a pool made from `url` applies first (`SET name = value`),
+   * e.g. `{ max_parallel_workers_per_gather: 0 }`. Names are ours, never a client's.
+   */
+  session?: Record<string, number>;
 }
 
 /** `app.db`: the pg pool; a pool the plugin created is ended when the app closes. */
@@ -26,6 +31,18 @@ export const database = fp<DatabasePluginOptions>(
       pool.on('error', (err) =>
         app.log.warn({ err: err.message }, 'idle database connection lost'),
       );
+      const settings = Object.entries(options.session ?? {});
+      if (settings.length > 0) {
+        // Queued on the new client ahead of whatever it was connected for.
+        const sql = settings.map(([name, value]) => `SET ${name} = ${Number(value)}`).join('; ');
+        pool.on('connect', (client) => {
+          client
+            .query(sql)
+            .catch((err: Error) =>
+              app.log.warn({ err: err.message, sql }, 'session settings not applied'),
+            );
+        });
+      }
       app.addHook('onClose', () => pool.end());
     }
     app.decorate('db', pool);
