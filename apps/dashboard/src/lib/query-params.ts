@@ -9,6 +9,7 @@ export function filterParams(filters: Filters): QueryParams {
     device: filters.device,
     browser: filters.browser,
     country: filters.country,
+    navigationType: filters.navigationType,
   };
 }
 

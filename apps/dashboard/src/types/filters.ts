@@ -1,12 +1,14 @@
-import type { MetricName, Percentile, Range } from '@rum/contract';
+import type { MetricName, NavigationType, Percentile, Range } from '@rum/contract';
 
 /** What the user has narrowed the dashboard to; every panel's query is built from it. */
 export interface Filters {
   range: Range;
+  /** A page path or a route template (`/products/:id`): the query API takes either. */
   page?: string;
   device?: string;
   browser?: string;
   country?: string;
+  navigationType?: NavigationType;
 }
 
 /** The metric the charts, breakdowns and slow pages show, and the time series' percentile. */
@@ -15,5 +17,6 @@ export interface Focus {
   percentile: Percentile;
 }
 
+/** The filters whose values are read from the data (the navigation types are a fixed list). */
 export const FILTER_KEYS = ['page', 'device', 'browser', 'country'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];

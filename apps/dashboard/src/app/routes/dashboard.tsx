@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import type { MetricName, Percentile } from '@rum/contract';
+import { AssessmentBadges } from '../../features/assessment/components/assessment-badges.tsx';
+import { WhyPanel } from '../../features/attribution/components/why-panel.tsx';
 import { BreakdownPanel } from '../../features/breakdown/components/breakdown-panel.tsx';
 import { ErrorsList } from '../../features/errors/components/errors-list.tsx';
 import { FiltersBar } from '../../features/filters/components/filters-bar.tsx';
@@ -11,7 +13,10 @@ import { TimeseriesChart } from '../../features/timeseries/components/timeseries
 import { useSession } from '../../lib/session-context.tsx';
 import type { Filters, Focus } from '../../types/filters.ts';
 
-/** The one dashboard page: filters on top, cards, charts, tables, errors and the live feed. */
+/**
+ * The one dashboard page: filters on top, the Core Web Vitals assessment, cards, charts, why the
+ * focused metric is poor, tables, errors and the live feed.
+ */
 export function DashboardRoute({ onSignOut }: { onSignOut: () => void }) {
   const { project } = useSession();
   const [filters, setFilters] = useState<Filters>({ range: '24h' });
@@ -39,10 +44,14 @@ export function DashboardRoute({ onSignOut }: { onSignOut: () => void }) {
       />
       <main className="grid">
         <div className="span-all">
+          <AssessmentBadges page={filters.page} />
+        </div>
+        <div className="span-all">
           <SummaryCards filters={filters} selected={focus.metric} onSelect={setMetric} />
         </div>
         <TimeseriesChart filters={filters} focus={focus} onPercentileChange={setPercentile} />
         <LiveFeed />
+        <WhyPanel filters={filters} metric={focus.metric} onMetricChange={setMetric} />
         <HistogramChart filters={filters} metric={focus.metric} />
         <BreakdownPanel filters={filters} metric={focus.metric} />
         <SlowPagesTable filters={filters} metric={focus.metric} />

@@ -7,6 +7,8 @@ export interface GroupStatsRow extends GroupStats {
   label: string;
   /** A second, quieter line under the label (a page's domain). */
   detail?: string;
+  /** The label cell's tooltip; the detail then the label by default (a page's full URL). */
+  title?: string;
 }
 
 interface GroupStatsTableProps {
@@ -42,7 +44,7 @@ export function GroupStatsTable({ metric, groupLabel, rows, testId }: GroupStats
               <th
                 scope="row"
                 className="group-label"
-                title={row.detail ? `${row.detail}${row.label}` : row.label}
+                title={row.title ?? (row.detail ? `${row.detail}${row.label}` : row.label)}
               >
                 {row.label}
                 {row.detail ? <span className="group-detail">{row.detail}</span> : null}

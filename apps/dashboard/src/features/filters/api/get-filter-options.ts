@@ -1,4 +1,4 @@
-import type { BreakdownResponse, PagesResponse, Range } from '@rum/contract';
+import type { BreakdownResponse, PageGrouping, PagesResponse, Range } from '@rum/contract';
 import { apiGet } from '../../../lib/api-client.ts';
 import { useProjectQuery } from '../../../lib/use-project-query.ts';
 import type { Session } from '../../../lib/session.ts';
@@ -7,9 +7,10 @@ import type { FilterKey } from '../../../types/filters.ts';
 export type FilterOptions = Record<FilterKey, string[]>;
 
 /**
- * The values each filter can take in the range: pages seen and the devices, browsers and
- * countries that sent LCP (every page view does). Read over the whole range, unfiltered,
- * so choosing one filter does not empty the others' lists.
+ * The values each filter can take in the range: the route templates and the pages seen (the
+ * page filter takes either) and the devices, browsers and countries that sent LCP (every page
+ * view does). Read over the whole range, unfiltered, so choosing one filter does not empty the
+ * others' lists.
  */
 export async function getFilterOptions(
   session: Session,
@@ -20,17 +21,20 @@ export async function getFilterOptions(
     apiGet<BreakdownResponse>(session, 'breakdown', { range, by, metric: 'LCP' }, signal).then(
       (r) => r.rows.map((row) => row.value).filter((v) => v !== ''),
     );
-  const [pages, device, browser, country] = await Promise.all([
-    apiGet<PagesResponse>(session, 'pages', { range, metric: 'LCP' }, signal).then((r) =>
+  const pages = (groupBy: PageGrouping) =>
+    apiGet<PagesResponse>(session, 'pages', { range, metric: 'LCP', groupBy }, signal).then((r) =>
       r.pages.map((p) => p.path),
-    ),
+    );
+  const [routes, paths, device, browser, country] = await Promise.all([
+    pages('route'),
+    pages('page'),
     breakdown('device'),
     breakdown('browser'),
     breakdown('country'),
   ]);
   const sorted = (values: string[]) => [...new Set(values)].sort((a, b) => a.localeCompare(b));
   return {
-    page: sorted(pages),
+    page: sorted([...routes, ...paths]),
     device: sorted(device),
     browser: sorted(browser),
     country: sorted(country),

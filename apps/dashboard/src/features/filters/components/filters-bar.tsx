@@ -1,5 +1,13 @@
-import { METRIC_NAMES, RANGES, type MetricName, type Range } from '@rum/contract';
+import {
+  METRIC_NAMES,
+  NAVIGATION_TYPES,
+  RANGES,
+  type MetricName,
+  type NavigationType,
+  type Range,
+} from '@rum/contract';
 import { Select } from '../../../components/ui/select.tsx';
+import { NAVIGATION_TYPE_LABELS } from '../../../lib/format.ts';
 import { FILTER_KEYS, type FilterKey, type Filters } from '../../../types/filters.ts';
 import { useFilterOptions } from '../api/get-filter-options.ts';
 
@@ -13,7 +21,7 @@ const RANGE_LABELS: Readonly<Record<Range, string>> = {
 };
 
 const FILTER_LABELS: Readonly<Record<FilterKey, string>> = {
-  page: 'Page',
+  page: 'Page or route',
   device: 'Device',
   browser: 'Browser',
   country: 'Country',
@@ -28,6 +36,11 @@ const ANY_LABELS: Readonly<Record<FilterKey, string>> = {
 
 const ANY = '';
 
+const NAVIGATION_TYPE_OPTIONS: readonly { value: NavigationType | typeof ANY; label: string }[] = [
+  { value: ANY, label: 'All navigation types' },
+  ...NAVIGATION_TYPES.map((t) => ({ value: t, label: NAVIGATION_TYPE_LABELS[t] })),
+];
+
 interface FiltersBarProps {
   filters: Filters;
   onChange: (filters: Filters) => void;
@@ -35,10 +48,13 @@ interface FiltersBarProps {
   onMetricChange: (metric: MetricName) => void;
 }
 
-/** Time range, the page / device / browser / country filters and the focused metric. */
+/**
+ * Time range, the page (or route) / device / browser / country / navigation type filters and
+ * the focused metric.
+ */
 export function FiltersBar({ filters, onChange, metric, onMetricChange }: FiltersBarProps) {
   const options = useFilterOptions(filters.range);
-  const active = FILTER_KEYS.filter((k) => filters[k]);
+  const active = [...FILTER_KEYS, 'navigationType' as const].filter((k) => filters[k]);
   return (
     <div className="filters" data-testid="filters">
       <Select
@@ -67,6 +83,15 @@ export function FiltersBar({ filters, onChange, metric, onMetricChange }: Filter
           />
         );
       })}
+      <Select
+        label="Navigation"
+        value={filters.navigationType ?? ANY}
+        options={NAVIGATION_TYPE_OPTIONS}
+        onChange={(value) =>
+          onChange({ ...filters, navigationType: value === ANY ? undefined : value })
+        }
+        testId="filter-navigationType"
+      />
       <Select
         label="Metric"
         value={metric}
