@@ -79,13 +79,13 @@ export function PhasesBars({ filters, metric }: { filters: Filters; metric: Phas
                 </thead>
                 <tbody>
                   {phases.map((phase, i) => (
-                    <tr key={phase}>
+                    <tr key={phase} data-testid={`phase-${phase}`}>
                       <th scope="row">
                         <span className={`phase-swatch phase-${i}`} aria-hidden="true" />
                         {phaseLabel(phase)}
                       </th>
                       {bars.map((bar) => (
-                        <td key={bar.key} className="num">
+                        <td key={bar.key} className="num" data-testid={`phase-${phase}-${bar.key}`}>
                           {formatMetric(metric, bar.segments[i]?.p75)}
                         </td>
                       ))}
