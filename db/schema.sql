@@ -16,7 +16,10 @@ CREATE TABLE IF NOT EXISTS projects (
   -- Domains the project owns; informational, shown by `rum project list`.
   domains               text[] NOT NULL DEFAULT '{}',
   rate_limit_per_minute integer NOT NULL DEFAULT 10000 CHECK (rate_limit_per_minute > 0),
-  created_at            timestamptz NOT NULL DEFAULT now()
+  created_at            timestamptz NOT NULL DEFAULT now(),
+  -- Route templates of its pages, tried in order before the automatic ones
+  -- (`rum project routes set`); see rum_route() below.
+  route_patterns        text[] NOT NULL DEFAULT '{}'
 );
 
 -- Ingest keys, several per project while a rotated key's grace period runs
@@ -55,13 +58,75 @@ CREATE TABLE IF NOT EXISTS websites (
   UNIQUE (project_id, domain)
 );
 
+-- A page's route template is an attribute of the page row, not of its events: re-templating
+-- (`rum project routes set`) rewrites `route` for a project's pages, so new patterns apply to
+-- everything already stored.
 CREATE TABLE IF NOT EXISTS pages (
   id         serial PRIMARY KEY,
   website_id integer NOT NULL REFERENCES websites (id) ON DELETE CASCADE,
   path       text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
+  route      text NOT NULL,
   UNIQUE (website_id, path)
 );
+
+CREATE INDEX IF NOT EXISTS pages_website_route_idx ON pages (website_id, route);
+
+-- The regular expression of one pattern: literal text, `:name` one segment, `*` anything.
+CREATE OR REPLACE FUNCTION rum_route_regex(pattern text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+  SELECT '^' || regexp_replace(
+                  regexp_replace(
+                    regexp_replace(rtrim(pattern, '/'), '([][(){}.+?^$|\\])', '\\\1', 'g'),
+                    ':[A-Za-z_][A-Za-z0-9_]*', '[^/]+', 'g'),
+                  '\*', '.*', 'g')
+         || '/?$'
+$fn$;
+
+-- An ID-like path segment becomes `:id` (all digits; a UUID; 12 or more hex digits with at least
+-- one digit; a 20+ character token of letters and digits holding both), and a hash inside a file
+-- name (`app.3f9a2b1c.js`) becomes `:hash`.
+CREATE OR REPLACE FUNCTION rum_route(path text, patterns text[]) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+DECLARE
+  pattern text;
+BEGIN
+  FOREACH pattern IN ARRAY coalesce(patterns, '{}'::text[]) LOOP
+    IF path ~ rum_route_regex(pattern) THEN
+      RETURN pattern;
+    END IF;
+  END LOOP;
+  RETURN (
+    SELECT string_agg(
+             CASE
+               WHEN seg ~ '^[0-9]+$'
+                 OR seg ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                 OR (seg ~* '^[0-9a-f]{12,}$' AND seg ~ '[0-9]')
+                 OR (length(seg) >= 20 AND seg ~ '^[A-Za-z0-9_-]+$' AND seg ~ '[0-9]' AND seg ~ '[A-Za-z]')
+               THEN ':id'
+               ELSE regexp_replace(seg, '([._-])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8,}(?=[._-]|$)', '\1:hash', 'g')
+             END, '/' ORDER BY n)
+      FROM regexp_split_to_table(path, '/') WITH ORDINALITY AS s(seg, n));
+END
+$fn$;
+
+-- A new page takes its route from its project's patterns as they are when it is inserted. The
+-- project row is read FOR SHARE: `rum project routes set` updates that row before re-templating
+-- the project's pages, so a page is either inserted before (and re-templated by it) or waits and
+-- sees the new patterns.
+CREATE OR REPLACE FUNCTION pages_set_route() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW.route := rum_route(NEW.path, (
+    SELECT pr.route_patterns FROM projects pr JOIN websites w ON w.project_id = pr.id
+     WHERE w.id = NEW.website_id FOR SHARE OF pr));
+  RETURN NEW;
+END
+$fn$;
+
+CREATE OR REPLACE TRIGGER pages_set_route BEFORE INSERT ON pages
+  FOR EACH ROW EXECUTE FUNCTION pages_set_route();
+
 
 -- One row per web-vitals metric instance (id) per session.
 -- `time` is when the SDK first reported that metric id, so a re-report (CLS and INP are
@@ -149,6 +214,30 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 
 CREATE INDEX IF NOT EXISTS dead_letters_project_time_idx ON dead_letters (project, time DESC);
+
+-- Attribution per day, bounded: per project, metric, attribution key and UTC day, the top
+-- values (ranked by poor samples, then samples) keep their own rows and the rest are summed
+-- into '(other)'; samples without the key are '(none)'. Rows count samples per rating and
+-- log-spaced bin of the metric's value, like the rollups. Key 'phase' holds the LCP subparts
+-- and INP phases: `value` names the phase, `bin` is the bin of its duration, `rating` the
+-- metric's. Written by the workers once a day is complete (services/workers/src/attribution-rollup.ts);
+-- `attribution_days` records which days are, and the query API reads raw rows for the others.
+CREATE TABLE IF NOT EXISTS attribution_daily (
+  bucket     timestamptz NOT NULL,
+  project_id integer NOT NULL,
+  name       text NOT NULL,
+  key        text NOT NULL,
+  value      text NOT NULL,
+  rating     text NOT NULL,
+  bin        smallint NOT NULL,
+  samples    bigint NOT NULL,
+  PRIMARY KEY (project_id, name, key, bucket, value, rating, bin)
+);
+
+CREATE TABLE IF NOT EXISTS attribution_days (
+  bucket    timestamptz PRIMARY KEY,
+  rolled_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- Rollups: per hour (and per day, on top of the hourly one), the count of events in each
 -- log-spaced histogram bin and rating. A percentile over a long range sums bin counts across
@@ -326,6 +415,29 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_value_idx ON metrics_hou
 CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_project_idx ON metrics_daily_by_connection (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_value_idx ON metrics_daily_by_connection (project_id, name, connection, bucket DESC);
 
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_navigation_type
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, navigation_type, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, navigation_type, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_navigation_type
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, navigation_type, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_navigation_type
+GROUP BY 1, project_id, name, navigation_type, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_project_idx ON metrics_hourly_by_navigation_type (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_value_idx ON metrics_hourly_by_navigation_type (project_id, name, navigation_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_project_idx ON metrics_daily_by_navigation_type (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_value_idx ON metrics_daily_by_navigation_type (project_id, name, navigation_type, bucket DESC);
+
 -- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
 -- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
@@ -370,6 +482,12 @@ SELECT add_continuous_aggregate_policy('metrics_hourly_by_connection',
 SELECT add_continuous_aggregate_policy('metrics_daily_by_connection',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_navigation_type',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_navigation_type',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
 -- Compression of chunks older than 7 days. Settings are applied once: changing them on a
 -- hypertable that already has compressed chunks is an error.
@@ -398,7 +516,8 @@ BEGIN
                           ('metrics_daily_by_browser', 'project_id, name, browser'),
                           ('metrics_daily_by_os', 'project_id, name, os'),
                           ('metrics_daily_by_country', 'project_id, name, country'),
-                          ('metrics_daily_by_connection', 'project_id, name, connection')) AS r(view_name, segmentby)
+                          ('metrics_daily_by_connection', 'project_id, name, connection'),
+                          ('metrics_daily_by_navigation_type', 'project_id, name, navigation_type')) AS r(view_name, segmentby)
      WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
                         WHERE c.view_name = r.view_name AND c.compression_enabled)
   LOOP
@@ -418,6 +537,7 @@ SELECT add_compression_policy('metrics_daily_by_browser', compress_after => INTE
 SELECT add_compression_policy('metrics_daily_by_os', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_country', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_connection', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_navigation_type', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
@@ -429,6 +549,7 @@ SELECT add_retention_policy('metrics_hourly_by_browser', INTERVAL '13 months', i
 SELECT add_retention_policy('metrics_hourly_by_os', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_country', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_connection', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_navigation_type', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_device', INTERVAL '5 years', if_not_exists => TRUE);
@@ -436,3 +557,4 @@ SELECT add_retention_policy('metrics_daily_by_browser', INTERVAL '5 years', if_n
 SELECT add_retention_policy('metrics_daily_by_os', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_country', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_connection', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_navigation_type', INTERVAL '5 years', if_not_exists => TRUE);

@@ -11,6 +11,10 @@ Commands:
   project list                             list projects as JSON lines
   project rotate-key <slug> [--grace 24h]  new ingest key; the old one works until the grace ends
                                            prints {"project","ingestKey","previousKeysExpireAt"}
+  project routes set <slug> [<pattern>]... route templates tried before the automatic ones
+                                           (e.g. '/products/:slug' '/docs/*'); none: automatic only.
+                                           Applies to pages already stored; prints {"project","patterns","pagesRetemplated"}
+  project routes list <slug>               the patterns and the routes of stored pages, as JSON
   token create --project <slug> [--ttl 90d] [--name <text>]
                                            new read token; prints {"id","token","project","expiresAt"}
   token list --project <slug>              the project's read tokens as JSON lines (never the tokens)
@@ -20,6 +24,8 @@ Commands:
   db                                       serve the embedded TimescaleDB until Ctrl-C
   start                                    run the whole product (database, services, dashboard, demo)
   simulate [--events <n> | --minutes <m>]  send synthetic traffic to the ingest API
+  simulate --history <N>d [--per-day <n>]  fill the demo project's last N days (1d to 90d) through the running
+                                           workers, then refresh the rollups (needs \`npm start\`)
 `;
 
 /** Bad arguments: usage on stderr, exit code 2. */

@@ -248,6 +248,49 @@ test('rum dead-letter list and purge, for all projects or one', async () => {
   assert.equal((await rum('dead-letter', 'list')).stdout, '');
 });
 
+test('rum project routes set and list: patterns win, and re-template the pages already stored', async () => {
+  const slug = uniqueName('routes');
+  assert.equal((await rum('project', 'create', '--name', slug)).code, 0);
+  await withDb(async (client) => {
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO websites (project_id, domain) SELECT id, 'shop.example' FROM projects WHERE slug = $1 RETURNING id`,
+      [slug],
+    );
+    await client.query(
+      `INSERT INTO pages (website_id, path) SELECT $1, unnest($2::text[])`,
+      [rows[0]!.id, ['/products/12', '/products/blue-shoe', '/docs/a/b', '/']],
+    );
+  });
+  const listed = await rum('project', 'routes', 'list', slug);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual(JSON.parse(listed.stdout), {
+    project: slug,
+    patterns: [],
+    routes: [
+      { route: '/', pages: 1 },
+      { route: '/docs/a/b', pages: 1 },
+      { route: '/products/:id', pages: 1 },
+      { route: '/products/blue-shoe', pages: 1 },
+    ],
+  });
+  const set = await rum('project', 'routes', 'set', slug, '/products/:slug', '/docs/*');
+  assert.equal(set.code, 0, set.stderr);
+  assert.deepEqual(JSON.parse(set.stdout), {
+    project: slug,
+    patterns: ['/products/:slug', '/docs/*'],
+    pagesRetemplated: 3,
+  });
+  const after = JSON.parse((await rum('project', 'routes', 'list', slug)).stdout);
+  assert.deepEqual(after.routes, [
+    { route: '/products/:slug', pages: 2 },
+    { route: '/', pages: 1 },
+    { route: '/docs/*', pages: 1 },
+  ]);
+  const missing = await rum('project', 'routes', 'set', uniqueName('nope'), '/a');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /does not exist/);
+});
+
 test('bad arguments print the usage on stderr and exit with 2', async () => {
   for (const args of [
     ['project', 'create'],
@@ -272,6 +315,12 @@ test('bad arguments print the usage on stderr and exit with 2', async () => {
     ['dead-letter'],
     ['dead-letter', 'frob'],
     ['dead-letter', 'list', '--bogus'],
+    ['project', 'routes'],
+    ['project', 'routes', 'set'],
+    ['project', 'routes', 'list', 'x', 'extra'],
+    ['project', 'routes', 'set', 'x', 'products/:id'],
+    ['project', 'routes', 'set', 'x', '/docs/*/more'],
+    ['project', 'routes', 'set', 'x', '/a/:'],
   ]) {
     const run = await rum(...args);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);

@@ -2,6 +2,7 @@
  * The query API's parameters and response shapes (GET /v1/projects/:project/...), shared by
  * services/query-api and apps/dashboard.
  */
+import type { NavigationType } from './beacon.ts';
 import type { MetricName, Rating } from './metrics.ts';
 
 export const RANGES = ['1h', '24h', '7d', '28d', '30d', '90d'] as const;
@@ -42,20 +43,40 @@ export function defaultInterval(windowMs: number): Interval {
 export const PERCENTILES = [50, 75, 90, 95, 99] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 
-export const BREAKDOWN_DIMENSIONS = ['device', 'browser', 'os', 'country', 'connection'] as const;
+export const BREAKDOWN_DIMENSIONS = [
+  'device',
+  'browser',
+  'os',
+  'country',
+  'connection',
+  'navigationType',
+] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
-/** Filters every route accepts. `range` or `from`/`to` (ISO 8601) pick the window. */
+/**
+ * Filters every route accepts. `range` or `from`/`to` (ISO 8601) pick the window. `page` takes
+ * a page path or a route template (`/products/:id`); `route` only a route template.
+ */
 export interface QueryFilters {
   range?: Range;
   from?: string;
   to?: string;
   metric?: MetricName;
   page?: string;
+  route?: string;
   device?: string;
   browser?: string;
   country?: string;
+  navigationType?: NavigationType;
 }
+
+/** `compare=previous`: the same figures for the window of equal length just before. */
+export const COMPARISONS = ['previous'] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+
+/** `pages` and `slow-pages` rows: one per route template (default) or one per page path. */
+export const PAGE_GROUPINGS = ['route', 'page'] as const;
+export type PageGrouping = (typeof PAGE_GROUPINGS)[number];
 
 /** `timeseries` parameters; defaults: percentile 75, interval picked from the window's length. */
 export interface TimeseriesQuery extends QueryFilters {
@@ -67,12 +88,20 @@ export interface TimeseriesQuery extends QueryFilters {
 export interface PagesQuery extends QueryFilters {
   limit?: number;
   minSamples?: number;
+  groupBy?: PageGrouping;
+  compare?: Comparison;
 }
 
 /** `breakdown`: `by` is required. */
 export interface BreakdownQuery extends QueryFilters {
   by: BreakdownDimension;
   limit?: number;
+  compare?: Comparison;
+}
+
+/** `summary`. */
+export interface SummaryQuery extends QueryFilters {
+  compare?: Comparison;
 }
 
 /** `metrics` (raw rows, newest first, limit at most 1000) and `errors` (groups, most frequent first). */
@@ -96,7 +125,28 @@ export interface Window {
   source: Source;
 }
 
-export interface MetricSummary {
+/**
+ * With `compare=previous`: a group's figures in the previous window (null when it had no
+ * samples there) and the change from them: p75 now minus p75 then (metric units), good share
+ * now minus good share then (a fraction; +0.05 is five points better). Null when either side
+ * has no samples.
+ */
+export interface Compared {
+  previous?: GroupStats | null;
+  change?: Change;
+}
+
+export interface Change {
+  p75: number | null;
+  good: number | null;
+}
+
+/** The previous window of a `compare=previous` answer. */
+export interface ComparedWindow {
+  compare?: { from: string; to: string; source: Source };
+}
+
+export interface MetricSummary extends Compared {
   metric: MetricName;
   count: number;
   p50: number | null;
@@ -107,7 +157,7 @@ export interface MetricSummary {
   shares: RatingShares;
 }
 
-export interface SummaryResponse extends Window {
+export interface SummaryResponse extends Window, ComparedWindow {
   metrics: MetricSummary[];
 }
 
@@ -133,24 +183,129 @@ export interface GroupStats {
   shares: RatingShares;
 }
 
-export interface PageStats extends GroupStats {
+/**
+ * A row of `pages`/`slow-pages`. Grouped by route: `path` is the route template, `pages` the
+ * number of distinct page paths of that route with samples in the window. Grouped by page:
+ * `path` is the page path, `route` its template, `pages` 1.
+ */
+export interface PageStats extends GroupStats, Compared {
   domain: string;
   path: string;
+  route: string;
+  pages: number;
 }
 
-export interface PagesResponse extends Window {
+export interface PagesResponse extends Window, ComparedWindow {
   metric: MetricName;
+  groupBy: PageGrouping;
   pages: PageStats[];
 }
 
-export interface BreakdownRow extends GroupStats {
+/** A breakdown row; `value` is `unknown` for samples that did not carry the dimension. */
+export interface BreakdownRow extends GroupStats, Compared {
   value: string;
 }
 
-export interface BreakdownResponse extends Window {
+export interface BreakdownResponse extends Window, ComparedWindow {
   metric: MetricName;
   by: BreakdownDimension;
   rows: BreakdownRow[];
+}
+
+/** The metrics whose causes are aggregated, and the attribution keys each can be ranked by. */
+export const ATTRIBUTION_KEYS = {
+  LCP: ['element', 'url'],
+  INP: ['target', 'type'],
+  CLS: ['target'],
+} as const satisfies Partial<Record<MetricName, readonly string[]>>;
+export type AttributedMetric = keyof typeof ATTRIBUTION_KEYS;
+export const ATTRIBUTED_METRICS = Object.keys(ATTRIBUTION_KEYS) as AttributedMetric[];
+
+/** `attribution?metric=LCP|INP|CLS&by=<key of ATTRIBUTION_KEYS[metric]>`. */
+export interface AttributionQuery extends QueryFilters {
+  metric: AttributedMetric;
+  by: string;
+  limit?: number;
+}
+
+/** One attribution value (an element selector, a resource URL, an event type). */
+export interface AttributionGroup extends GroupStats {
+  value: string;
+  /** Its poor samples. */
+  poor: number;
+  /** Its poor samples over all poor samples of the metric in the window (0 when there are none). */
+  poorShare: number;
+}
+
+export interface AttributionResponse extends Window {
+  metric: AttributedMetric;
+  by: string;
+  /** Samples of the metric in the window, and how many of them are poor. */
+  count: number;
+  poor: number;
+  /** Share of the samples that carried no value for `by` (the standard SDK build sends none). */
+  unattributed: number;
+  /** Ranked by poor samples, then samples. Values beyond the stored top ones are grouped as `(other)`. */
+  groups: AttributionGroup[];
+}
+
+/** The parts of LCP (its four subparts) and of INP (its three phases), in time order. */
+export const PHASES = {
+  LCP: ['timeToFirstByte', 'resourceLoadDelay', 'resourceLoadDuration', 'elementRenderDelay'],
+  INP: ['inputDelay', 'processingDuration', 'presentationDelay'],
+} as const;
+export type PhasedMetric = keyof typeof PHASES;
+export const PHASED_METRICS = Object.keys(PHASES) as PhasedMetric[];
+
+export interface PhaseStat {
+  count: number;
+  /** p75 of the phase's duration in ms, null without samples. */
+  p75: number | null;
+}
+
+export interface PhaseRow {
+  phase: string;
+  /** Over every sample that carried the phase, and over the poor samples only. */
+  all: PhaseStat;
+  poor: PhaseStat;
+}
+
+export interface PhasesResponse extends Window {
+  metric: PhasedMetric;
+  phases: PhaseRow[];
+}
+
+/** Form factors of the Core Web Vitals assessment: mobile is phones and tablets, as CrUX groups them. */
+export const FORM_FACTORS = ['mobile', 'desktop'] as const;
+export type FormFactor = (typeof FORM_FACTORS)[number];
+
+/** The metrics the assessment reads. */
+export const CORE_WEB_VITALS = ['LCP', 'INP', 'CLS'] as const satisfies readonly MetricName[];
+
+export interface AssessedMetric {
+  metric: MetricName;
+  count: number;
+  p75: number | null;
+  /** Null when the metric has fewer samples than `minSamples`. */
+  rating: Rating | null;
+}
+
+/**
+ * `passed` when LCP, INP and CLS all have a good p75; `failed` when one is not good;
+ * `insufficient-data` when LCP or CLS has fewer than `minSamples` samples (INP below the floor
+ * is left out of the verdict, as PageSpeed Insights does for pages without interactions).
+ */
+export type AssessmentStatus = 'passed' | 'failed' | 'insufficient-data';
+
+export interface FormFactorAssessment {
+  formFactor: FormFactor;
+  status: AssessmentStatus;
+  metrics: AssessedMetric[];
+}
+
+export interface AssessmentResponse extends Window {
+  minSamples: number;
+  formFactors: FormFactorAssessment[];
 }
 
 export interface HistogramBucket {

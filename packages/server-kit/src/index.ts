@@ -17,3 +17,5 @@ export * from './projects.ts';
 export * from './read-tokens.ts';
 export * from './dead-letters.ts';
 export * from './domain-errors.ts';
+export * from './attribution.ts';
+export * from './routes.ts';

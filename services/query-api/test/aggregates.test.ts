@@ -41,6 +41,10 @@ import {
   percentileCont,
   type DataSet,
   type Event,
+  assertClose,
+  ofMetric,
+  projectGetter,
+  values,
 } from './fixture.ts';
 
 let db: TestDatabase;
@@ -48,6 +52,7 @@ let redis: Redis;
 let app: FastifyInstance;
 let project: TestProject;
 let data: DataSet;
+let get: ReturnType<typeof projectGetter>;
 
 before(async () => {
   db = await startTestDatabase();
@@ -58,6 +63,7 @@ before(async () => {
   await insertDataSet(db.pool, project.id, data);
   app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
   await app.ready();
+  get = projectGetter(app, project);
 });
 
 after(async () => {
@@ -65,36 +71,6 @@ after(async () => {
   redis?.disconnect();
   await db?.stop();
 });
-
-async function get<T>(path: string): Promise<T> {
-  const res = await app.inject({
-    url: `/v1/projects/${project.project}/${path}`,
-    headers: { authorization: `Bearer ${project.readToken}` },
-  });
-  assert.equal(res.statusCode, 200, `${path}: ${res.body}`);
-  return res.json() as T;
-}
-
-const values = (events: readonly Event[]) => events.map((e) => e.value);
-const ofMetric = (events: readonly Event[], name: MetricName) =>
-  events.filter((e) => e.name === name);
-
-function assertClose(
-  actual: number | null,
-  expected: number | null,
-  relative: number,
-  label: string,
-): void {
-  if (expected === null || actual === null) {
-    assert.equal(actual, expected, label);
-    return;
-  }
-  const tolerance = Math.max(Math.abs(expected) * relative, 1e-9);
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance,
-    `${label}: ${actual} vs exact ${expected} (tolerance ${tolerance})`,
-  );
-}
 
 function assertShares(
   actual: { good: number; needsImprovement: number; poor: number },
@@ -291,7 +267,8 @@ describe('timeseries', () => {
 
 describe('pages, slow pages and breakdowns', () => {
   test('pages: p75 and count per page, most samples first', async () => {
-    const body = await get<PagesResponse>('pages?range=24h&metric=LCP');
+    const body = await get<PagesResponse>('pages?range=24h&metric=LCP&groupBy=page');
+    assert.equal(body.groupBy, 'page');
     const lcp = ofMetric(inWindow(data.events, body), 'LCP');
     const byPage = groupBy(lcp, (e) => `${e.domain}${e.path}`);
     assert.equal(body.pages.length, byPage.size);
@@ -313,7 +290,7 @@ describe('pages, slow pages and breakdowns', () => {
     // A threshold between the page counts, so that it keeps some pages and drops others.
     const minSamples = [...byPage.values()].map((es) => es.length).sort((a, b) => a - b)[2]!;
     const body = await get<PagesResponse>(
-      `slow-pages?range=7d&metric=INP&minSamples=${minSamples}`,
+      `slow-pages?range=7d&metric=INP&minSamples=${minSamples}&groupBy=page`,
     );
     const expected = [...byPage.entries()]
       .filter(([, es]) => es.length >= minSamples)
@@ -399,7 +376,11 @@ describe('raw rows, errors and sessions', () => {
       body.rows.map((r) => [Date.parse(r.time), r.value, r.path, r.sessionId, r.browser]),
       expected.map((e) => [e.time, e.value, e.path, e.sessionId, e.browser]),
     );
-    assert.deepEqual(body.rows[0]!.attribution, { element: 'img.hero' });
+    assert.deepEqual(body.rows[0]!.attribution, expected[0]!.attribution);
+    assert.deepEqual(
+      body.rows.map((r) => r.navigationType),
+      expected.map((e) => e.navigationType),
+    );
   });
 
   test('errors: grouped by fingerprint with counts, sessions, first/last seen and the latest stack', async () => {

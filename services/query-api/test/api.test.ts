@@ -296,6 +296,9 @@ test('/docs/json documents every route with its parameters and responses', async
     'metrics',
     'errors',
     'sessions/{sid}',
+    'attribution',
+    'phases',
+    'assessment',
   ];
   assert.deepEqual(
     Object.keys(doc.paths).sort(),

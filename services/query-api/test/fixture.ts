@@ -2,7 +2,17 @@
  * A generated data set with known values, inserted straight into the tables, and the exact
  * reference computations the tests compare the API's answers with.
  */
-import { METRIC_NAMES, THRESHOLDS, binOf, rate, type MetricName, type Rating } from '@rum/contract';
+import {
+  METRIC_NAMES,
+  NAVIGATION_TYPES,
+  THRESHOLDS,
+  binOf,
+  rate,
+  type MetricName,
+  type Rating,
+} from '@rum/contract';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
 import type { Pool } from '@rum/server-kit';
 import { refreshRollups } from '@rum/server-kit';
 // Seeded, so the data set (and any failure) is reproducible.
@@ -26,6 +36,10 @@ export interface Event {
   os: string;
   country: string;
   connection: string;
+  /** null: the SDK sent none. */
+  navigationType: string | null;
+  /** As the SDK's attribution build sends it; null for the standard build. */
+  attribution: Record<string, string | number> | null;
 }
 
 export interface JsError {
@@ -46,7 +60,10 @@ export interface DataSet {
 }
 
 const SITES = [
-  { domain: 'shop.example', paths: ['/', '/checkout', '/product/1', '/cart'] },
+  {
+    domain: 'shop.example',
+    paths: ['/', '/checkout', '/product/1', '/cart', '/product/2', '/product/3'],
+  },
   { domain: 'blog.example', paths: ['/', '/post/hello'] },
 ];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
@@ -58,6 +75,17 @@ const BROWSERS: Array<[string, string]> = [
 ];
 const COUNTRIES = ['US', 'DE', 'FR', 'JP', 'BR'];
 const CONNECTIONS = ['4g', 'wifi', 'unknown'];
+const NAVIGATIONS = [...NAVIGATION_TYPES, null];
+const LCP_ELEMENTS = ['img.hero', 'h1.title', 'div.banner > img'];
+const INP_TARGETS = ['button#buy', 'a.nav', 'input#search'];
+const CLS_TARGETS = ['div.ad-slot', 'footer'];
+
+/** Parts of `total` in the given proportions, each rounded to 0.1 (the last takes the rest). */
+function split(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const parts = weights.slice(0, -1).map((w) => Math.round(((total * w) / sum) * 10) / 10);
+  return [...parts, Math.round((total - parts.reduce((a, b) => a + b, 0)) * 10) / 10];
+}
 /** Typical medians per metric; pages and devices scale them. */
 const MEDIANS: Record<MetricName, number> = {
   LCP: 2200,
@@ -94,6 +122,36 @@ export function generateDataSet(
     let value = median * Math.exp(0.6 * gauss());
     if (name === 'CLS') value = rand() < 0.3 ? 0 : Math.round(value * 10_000) / 10_000 + 0.001;
     else value = Math.round(value * 10) / 10 + 1;
+    let attribution: Record<string, string | number> | null = null;
+    if (rand() < 0.85) {
+      const w = () => 0.2 + rand();
+      if (name === 'LCP') {
+        // The slow pages' LCP is mostly their hero image, loaded with a signed URL.
+        const element = rand() < 0.3 + 0.1 * pageIndex ? 'img.hero' : pick(LCP_ELEMENTS);
+        const [ttfb, delay, load, render] = split(value, [w(), w(), w(), w()]);
+        attribution = {
+          element,
+          ...(element.includes('img')
+            ? { url: `https://cdn.example/${element.length}.jpg?sig=${i}` }
+            : {}),
+          timeToFirstByte: ttfb!,
+          resourceLoadDelay: delay!,
+          resourceLoadDuration: load!,
+          elementRenderDelay: render!,
+        };
+      } else if (name === 'INP') {
+        const [input, processing, presentation] = split(value, [w(), w(), w()]);
+        attribution = {
+          target: pick(INP_TARGETS),
+          type: rand() < 0.8 ? 'pointer' : 'keyboard',
+          inputDelay: input!,
+          processingDuration: processing!,
+          presentationDelay: presentation!,
+        };
+      } else if (name === 'CLS') {
+        attribution = { target: pick(CLS_TARGETS), value: Math.round(value * 5000) / 10_000 };
+      }
+    }
     events.push({
       time,
       name,
@@ -109,6 +167,8 @@ export function generateDataSet(
       os,
       country: pick(COUNTRIES),
       connection: pick(CONNECTIONS),
+      navigationType: pick(NAVIGATIONS),
+      attribution,
     });
   }
   const errors: JsError[] = [];
@@ -162,11 +222,11 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
     await pool.query(
       `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, delta, rating,
          navigation_type, device_type, browser, os, country, connection, attribution)
-       SELECT to_timestamp(t / 1000.0), $1, w, p, s, 'm-' || s || '-' || ord, n, v, v, r, 'navigate', d, b, o, c, cn,
-         jsonb_build_object('element', 'img.hero')
+       SELECT to_timestamp(t / 1000.0), $1, w, p, s, 'm-' || s || '-' || ord, n, v, v, r, nt, d, b, o, c, cn,
+         a::jsonb
        FROM unnest($2::float8[], $3::int[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-         WITH ORDINALITY AS u(t, w, p, s, n, v, r, d, b, o, c, cn, ord)`,
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+         WITH ORDINALITY AS u(t, w, p, s, n, v, r, d, b, o, c, cn, nt, a, ord)`,
       [
         projectId,
         col('time'),
@@ -181,6 +241,8 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
         col('os'),
         col('country'),
         col('connection'),
+        col('navigationType'),
+        chunk.map((e) => (e.attribution ? JSON.stringify(e.attribution) : null)),
       ],
     );
   }
@@ -208,6 +270,43 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
 }
 
 // ---- exact reference computations ------------------------------------------------------
+
+export const values = (events: readonly Event[]) => events.map((e) => e.value);
+export const ofMetric = (events: readonly Event[], name: MetricName) =>
+  events.filter((e) => e.name === name);
+
+/** `actual` within `relative` of `expected` (both null, or both numbers). */
+export function assertClose(
+  actual: number | null,
+  expected: number | null,
+  relative: number,
+  label: string,
+): void {
+  if (expected === null || actual === null) {
+    assert.equal(actual, expected, label);
+    return;
+  }
+  const tolerance = Math.max(Math.abs(expected) * relative, 1e-9);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${label}: ${actual} vs exact ${expected} (tolerance ${tolerance})`,
+  );
+}
+
+/** GET under the project's routes with its read token; asserts the status, returns the body. */
+export function projectGetter(
+  app: FastifyInstance,
+  project: { project: string; readToken: string },
+) {
+  return async function get<T>(path: string, status = 200): Promise<T> {
+    const res = await app.inject({
+      url: `/v1/projects/${project.project}/${path}`,
+      headers: { authorization: `Bearer ${project.readToken}` },
+    });
+    assert.equal(res.statusCode, status, `${path}: ${res.body}`);
+    return res.json() as T;
+  };
+}
 
 /** PostgreSQL's percentile_cont: linear interpolation between the order statistics at p x (n - 1). */
 export function percentileCont(values: readonly number[], p: number): number | null {

@@ -6,6 +6,7 @@
  * publishing is idempotent.
  */
 import type { Logger, Pool, Redis, RedisCopy } from '@rum/server-kit';
+import { startPeriodic } from './periodic.ts';
 
 /** How often the markers are checked: ingest keys are back within this (plus one publish). */
 export const KEEPER_INTERVAL_MS = 2000;
@@ -23,7 +24,6 @@ export function startRedisKeeper(
   log: Logger,
   intervalMs = KEEPER_INTERVAL_MS,
 ): RedisKeeper {
-  let running: Promise<void> = Promise.resolve();
   const checkNow = async () => {
     for (const copy of copies) {
       try {
@@ -36,15 +36,6 @@ export function startRedisKeeper(
       }
     }
   };
-  const check = () => (running = running.then(checkNow));
-  const timer = setInterval(() => void check(), intervalMs);
-  timer.unref();
-  void check();
-  return {
-    check,
-    close: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const periodic = startPeriodic(checkNow, intervalMs);
+  return { check: periodic.run, close: periodic.close };
 }

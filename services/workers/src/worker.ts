@@ -21,6 +21,7 @@ import {
   type Pool,
   type Redis,
 } from '@rum/server-kit';
+import { startAttributionRollup } from './attribution-rollup.ts';
 import { MalformedJobError, parseCollectJob } from './job-schema.ts';
 import { emitterSink, LivePublisher } from './live-publisher.ts';
 import { normaliseBeacon } from './normalise-beacon.ts';
@@ -82,10 +83,10 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const log = options.logger ?? createLogger('workers', config.logLevel);
   const concurrency = options.concurrency ?? config.workerConcurrency;
-  // One connection per transaction at once, and one for the Redis keeper.
+  // One connection per transaction at once, one for the Redis keeper, one for the attribution rollup.
   const pool = createPool(
     options.databaseUrl ?? resolveDatabaseUrl(config),
-    TRANSACTIONS_AT_ONCE + 1,
+    TRANSACTIONS_AT_ONCE + 2,
   );
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill
   // the process. The next job then fails, and Bull retries it with backoff.
@@ -96,6 +97,7 @@ export async function startWorker(
   const live = new LivePublisher(emitterSink(redis, log));
   const counters = createCounters(options.metrics);
   const keeper = startRedisKeeper(pool, redis, REDIS_COPIES, log);
+  const attribution = startAttributionRollup(pool, log);
   const sites = new SiteCache();
   // The jobs in hand share transactions: while one commits, the jobs that become ready wait
   // and then commit together (see store-job.ts).
@@ -196,6 +198,7 @@ export async function startWorker(
       await queue.close();
       await committer.close();
       await keeper.close();
+      await attribution.close();
       live.close();
       await redis.quit().catch(() => redis.disconnect());
       await pool.end();

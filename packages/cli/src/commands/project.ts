@@ -1,7 +1,14 @@
 import { assertRedisReachable, createRedis, requireJwtSecret, type Config } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
 import { parseDuration } from '../durations.ts';
-import { createProject, listProjects, rotateIngestKey } from '@rum/server-kit';
+import {
+  createProject,
+  listProjects,
+  listRoutes,
+  rotateIngestKey,
+  routePatternProblem,
+  setRoutePatterns,
+} from '@rum/server-kit';
 import { UsageError, parseOptions } from '../usage.ts';
 
 function parseCreate(args: string[]) {
@@ -51,7 +58,26 @@ async function withRedis<T>(
   }
 }
 
-/** `rum project create|list`. */
+/** `rum project routes set <slug> [<pattern>]...` and `rum project routes list <slug>`. */
+async function routesCommand(config: Config, args: string[]): Promise<void> {
+  const [sub, slug, ...patterns] = args;
+  if ((sub !== 'set' && sub !== 'list') || !slug || slug.startsWith('-'))
+    throw new UsageError('project routes needs set <slug> [<pattern>]... or list <slug>');
+  if (sub === 'list') {
+    if (patterns.length > 0) throw new UsageError('project routes list takes only a project');
+    const listing = await withDatabase(config, (pool) => listRoutes(pool, slug));
+    process.stdout.write(`${JSON.stringify(listing)}\n`);
+    return;
+  }
+  for (const pattern of patterns) {
+    const problem = routePatternProblem(pattern);
+    if (problem) throw new UsageError(`route pattern ${problem}`);
+  }
+  const set = await withDatabase(config, (pool) => setRoutePatterns(pool, slug, patterns));
+  process.stdout.write(`${JSON.stringify(set)}\n`);
+}
+
+/** `rum project create|list|rotate-key|routes`. */
 export async function projectCommand(config: Config, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'create') {
@@ -74,6 +100,7 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
     process.stdout.write(`${JSON.stringify(rotated)}\n`);
     return;
   }
+  if (sub === 'routes') return routesCommand(config, rest);
   if (sub === 'list' && rest.length === 0) {
     const projects = await withDatabase(config, listProjects);
     for (const p of projects) {
@@ -86,6 +113,6 @@ export async function projectCommand(config: Config, args: string[]): Promise<vo
   throw new UsageError(
     sub
       ? `unknown project command "${[sub, ...rest].join(' ')}"`
-      : 'project needs a command: create, list or rotate-key',
+      : 'project needs a command: create, list, rotate-key or routes',
   );
 }

@@ -12,9 +12,11 @@ export interface Filters {
   metrics?: readonly MetricName[];
   /** The ids of the pages at the `page` path asked for (one per website that has it); none: no filter. */
   pageIds?: readonly number[];
-  device?: string;
+  /** One device type, or several (the assessment's mobile form factor is phones and tablets). */
+  device?: string | readonly string[];
   browser?: string;
   country?: string;
+  navigationType?: string;
 }
 
 /**
@@ -36,9 +38,13 @@ export function whereClause(
     );
   }
   if (f.metrics) parts.push(`${alias}.name = ANY(${p.add(f.metrics)}::text[])`);
-  if (f.device !== undefined) parts.push(`${alias}.device_type = ${p.add(f.device)}`);
+  if (typeof f.device === 'string') parts.push(`${alias}.device_type = ${p.add(f.device)}`);
+  else if (f.device !== undefined)
+    parts.push(`${alias}.device_type = ANY(${p.add(f.device)}::text[])`);
   if (f.browser !== undefined) parts.push(`${alias}.browser = ${p.add(f.browser)}`);
   if (f.country !== undefined) parts.push(`${alias}.country = ${p.add(f.country)}`);
+  if (f.navigationType !== undefined)
+    parts.push(`${alias}.navigation_type = ${p.add(f.navigationType)}`);
   // Ids resolved beforehand, not a subquery: as a constant list the planner uses the
   // (project, metric, page, bucket) index; as `IN (SELECT …)` it scanned every page (measured:
   // a month of one page's rollup rows, 13 ms against 995 ms).

@@ -5,14 +5,19 @@ import type { CacheParams } from './cache-key.ts';
 import type { Filters } from './filters.ts';
 import type { TimeWindow } from './window.ts';
 
-/** The filters of a query, with its page path resolved to page ids. */
+/**
+ * The filters of a query, with its `page` (a path, or a route template) and `route` resolved to
+ * page ids: a route is a lookup in `pages`, so it follows the project's current patterns.
+ */
 export async function filtersOf(db: Pool, projectId: number, q: QueryFilters): Promise<Filters> {
   let pageIds: number[] | undefined;
-  if (q.page !== undefined) {
+  if (q.page !== undefined || q.route !== undefined) {
     const { rows } = await db.query<{ id: number }>(
       `SELECT p.id FROM pages p JOIN websites w ON w.id = p.website_id
-        WHERE w.project_id = $1 AND p.path = $2`,
-      [projectId, q.page],
+        WHERE w.project_id = $1
+          AND ($2::text IS NULL OR p.path = $2 OR p.route = $2)
+          AND ($3::text IS NULL OR p.route = $3)`,
+      [projectId, q.page ?? null, q.route ?? null],
     );
     pageIds = rows.map((r) => r.id);
   }
@@ -22,6 +27,7 @@ export async function filtersOf(db: Pool, projectId: number, q: QueryFilters): P
     ...(q.device !== undefined ? { device: q.device } : {}),
     ...(q.browser !== undefined ? { browser: q.browser } : {}),
     ...(q.country !== undefined ? { country: q.country } : {}),
+    ...(q.navigationType !== undefined ? { navigationType: q.navigationType } : {}),
   };
 }
 

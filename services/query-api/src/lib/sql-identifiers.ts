@@ -15,6 +15,7 @@ export const ROLLUP_DIMENSIONS = [
   'os',
   'country',
   'connection',
+  'navigationType',
 ] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
@@ -30,9 +31,20 @@ export interface SegmentTable {
   samples: string;
 }
 
+const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
+  overall: 'overall',
+  page: 'by_page',
+  device: 'by_device',
+  browser: 'by_browser',
+  os: 'by_os',
+  country: 'by_country',
+  connection: 'by_connection',
+  navigationType: 'by_navigation_type',
+};
+
 /** The continuous aggregates of a rollup key (their materialization hypertables are read). */
 export function rollupViewsOf(key: RollupKey): { hourly: string; daily: string } {
-  const suffix = key === 'overall' ? 'overall' : `by_${key}`;
+  const suffix = ROLLUP_SUFFIXES[key];
   return { hourly: `metrics_hourly_${suffix}`, daily: `metrics_daily_${suffix}` };
 }
 
@@ -45,9 +57,18 @@ export const DIMENSION_COLUMNS = {
   os: 'os',
   country: 'country',
   connection: 'connection',
+  navigationType: 'navigation_type',
 } as const;
 
-export type GroupColumn = keyof typeof DIMENSION_COLUMNS;
+/**
+ * What rows can be grouped by: a dimension column, or `route`, the route template of their
+ * page (rows are grouped by page, then joined to `pages` as `pg` and grouped by
+ * {@link ROUTE_KEY}).
+ */
+export type GroupColumn = keyof typeof DIMENSION_COLUMNS | 'route';
+
+/** A route group's key: its website's id followed by the route template (which starts with `/`). */
+export const ROUTE_KEY = 'pg.website_id::text || pg.route';
 
 export const BREAKDOWN_COLUMNS: Readonly<Record<BreakdownDimension, GroupColumn>> = {
   device: 'device',
@@ -55,6 +76,7 @@ export const BREAKDOWN_COLUMNS: Readonly<Record<BreakdownDimension, GroupColumn>
   os: 'os',
   country: 'country',
   connection: 'connection',
+  navigationType: 'navigationType',
 };
 
 /** `time_bucket()` widths, passed as an interval bind parameter. */

@@ -11,6 +11,9 @@ export const CACHE_TTL_SECONDS = {
   breakdown: 120,
   histogram: 120,
   errors: 120,
+  attribution: 120,
+  phases: 120,
+  assessment: 300,
 } as const;
 
 export type CachedOperation = keyof typeof CACHE_TTL_SECONDS;

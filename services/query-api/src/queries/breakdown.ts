@@ -26,7 +26,10 @@ export async function queryBreakdown(
     () => q.metric,
   );
   const breakdown = rows
-    .map((r) => ({ value: r.key, ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }) }))
+    .map((r) => ({
+      value: r.key ?? 'unknown',
+      ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }),
+    }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
     .slice(0, q.limit);
   return { source, rows: breakdown };

@@ -31,6 +31,7 @@ import { SqlParams } from '../lib/sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
+  ROUTE_KEY,
   type GroupColumn,
   type RollupDimension,
   type RollupKey,
@@ -90,7 +91,7 @@ export interface Answered<T> {
 /** How a question is answered: raw rows, or the rollups of one key. */
 export type Plan = { source: 'raw' } | { source: 'rollup'; rollup: RollupKey };
 
-const FILTER_DIMENSIONS = ['device', 'browser', 'country'] as const;
+const FILTER_DIMENSIONS = ['device', 'browser', 'country', 'navigationType'] as const;
 
 /**
  * Raw rows for short windows (and time buckets under an hour); otherwise the rollups of the one
@@ -108,19 +109,27 @@ export function planFor(
     FILTER_DIMENSIONS.filter((d) => filters[d] !== undefined),
   );
   if (filters.pageIds !== undefined) dimensions.add('page');
-  if (groupBy && 'column' in groupBy && groupBy.column !== 'metric') dimensions.add(groupBy.column);
+  if (groupBy && 'column' in groupBy && groupBy.column !== 'metric')
+    dimensions.add(groupBy.column === 'route' ? 'page' : groupBy.column);
   if (dimensions.size > 1) return { source: 'raw' };
   const [dimension] = dimensions;
   return { source: 'rollup', rollup: dimension ?? 'overall' };
 }
 
+const byRoute = (groupBy: GroupBy | undefined): boolean =>
+  groupBy !== undefined && 'column' in groupBy && groupBy.column === 'route';
+
+/** The key of a row of `alias`; grouped by route, its page (joined to `pages` afterwards). */
 function groupExpression(
   p: SqlParams,
   groupBy: GroupBy,
   alias: string,
   timeColumn: string,
 ): string {
-  if ('column' in groupBy) return `${alias}.${DIMENSION_COLUMNS[groupBy.column]}`;
+  if ('column' in groupBy) {
+    if (groupBy.column === 'route') return `${alias}.page_id`;
+    return `${alias}.${DIMENSION_COLUMNS[groupBy.column]}`;
+  }
   return `time_bucket(${p.add(INTERVAL_SQL[groupBy.interval])}::interval, ${alias}.${timeColumn})`;
 }
 
@@ -150,9 +159,13 @@ export function binCountsSql(
     });
     return `SELECT ${key} AS key, m.bin, m.rating, ${t.samples} AS n FROM ${t.table} m WHERE ${where}`;
   });
-  return `SELECT key, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'good') AS good,
-      sum(n) FILTER (WHERE rating = 'poor') AS poor
-    FROM (${parts.join('\nUNION ALL\n')}) s GROUP BY 1, 2`;
+  const union = `(${parts.join('\nUNION ALL\n')}) s`;
+  const [key, from] = byRoute(groupBy)
+    ? [ROUTE_KEY, `${union} JOIN pages pg ON pg.id = s.key`]
+    : ['s.key', union];
+  return `SELECT ${key} AS key, s.bin, sum(s.n) AS n, sum(s.n) FILTER (WHERE s.rating = 'good') AS good,
+      sum(s.n) FILTER (WHERE s.rating = 'poor') AS poor
+    FROM ${from} GROUP BY 1, 2`;
 }
 
 interface RawRow<K> {
@@ -168,7 +181,8 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
   const names = q.filters.metrics;
   const thresholds = `unnest(${p.add(names)}::text[], ${p.add(names.map((n) => THRESHOLDS[n].good))}::float8[],
     ${p.add(names.map((n) => THRESHOLDS[n].poor))}::float8[]) AS t(name, good, poor)`;
-  const key = groupExpression(p, q.groupBy, 'm', 'time');
+  const route = byRoute(q.groupBy);
+  const key = route ? ROUTE_KEY : groupExpression(p, q.groupBy, 'm', 'time');
   const pcts = p.add(q.percentiles);
   const where = whereClause(p, q.filters, 'm', {
     column: 'time',
@@ -181,6 +195,7 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
        count(*) FILTER (WHERE m.value <= t.good) AS good,
        count(*) FILTER (WHERE m.value > t.poor) AS poor
      FROM metrics m JOIN ${thresholds} ON t.name = m.name
+       ${route ? 'JOIN pages pg ON pg.id = m.page_id' : ''}
      WHERE ${where}
      GROUP BY 1`,
     p.values,

@@ -1,13 +1,11 @@
-import type { MetricName, PageStats } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import type { TimeWindow } from '../lib/window.ts';
+import type { PageStats } from '@rum/contract';
 import type { Answered, Readers } from './group-stats.ts';
-import { byLabel, pageStats } from './page-stats.ts';
+import { byLabel, pageStats, type PageStatsQuery } from './page-stats.ts';
 
 /** The `limit` pages with the most samples of `metric`, most first. */
 export async function queryPages(
   readers: Readers,
-  q: { filters: Filters; window: TimeWindow; metric: MetricName; limit: number },
+  q: PageStatsQuery & { limit: number },
 ): Promise<Answered<PageStats[]>> {
   const { source, rows } = await pageStats(readers, q);
   return {

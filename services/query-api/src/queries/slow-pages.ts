@@ -1,8 +1,6 @@
-import type { MetricName, PageStats } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import type { TimeWindow } from '../lib/window.ts';
+import type { PageStats } from '@rum/contract';
 import type { Answered, Readers } from './group-stats.ts';
-import { byLabel, pageStats } from './page-stats.ts';
+import { byLabel, pageStats, type PageStatsQuery } from './page-stats.ts';
 
 /**
  * The `limit` slowest pages by p75 of `metric`, slowest first, among pages with at least
@@ -10,13 +8,7 @@ import { byLabel, pageStats } from './page-stats.ts';
  */
 export async function querySlowPages(
   readers: Readers,
-  q: {
-    filters: Filters;
-    window: TimeWindow;
-    metric: MetricName;
-    minSamples: number;
-    limit: number;
-  },
+  q: PageStatsQuery & { minSamples: number; limit: number },
 ): Promise<Answered<PageStats[]>> {
   const { source, rows } = await pageStats(readers, q);
   const pages = rows

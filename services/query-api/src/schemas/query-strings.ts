@@ -3,10 +3,16 @@
  * the handlers only ever see values these schemas accepted.
  */
 import {
+  ATTRIBUTED_METRICS,
+  ATTRIBUTION_KEYS,
   BREAKDOWN_DIMENSIONS,
+  COMPARISONS,
   INTERVALS,
   METRIC_NAMES,
+  NAVIGATION_TYPES,
+  PAGE_GROUPINGS,
   PERCENTILES,
+  PHASED_METRICS,
   PROJECT_SLUG_PATTERN,
   RANGES,
 } from '@rum/contract';
@@ -34,11 +40,36 @@ const filterProperties = {
     minLength: 1,
     maxLength: 2048,
     pattern: '^/',
-    description: 'Page path, e.g. /checkout.',
+    description: 'Page path, e.g. /checkout, or a route template, e.g. /products/:id.',
+  },
+  route: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 2048,
+    pattern: '^/',
+    description: 'Route template, e.g. /products/:id (rum project routes list).',
   },
   device: dimension('Device type: mobile, tablet or desktop.'),
   browser: dimension('Browser name, e.g. Chrome.'),
   country: dimension('Country code, e.g. DE.'),
+  navigationType: {
+    type: 'string',
+    enum: NAVIGATION_TYPES,
+    description: 'How the page was reached, as web-vitals reports it.',
+  },
+} as const;
+
+const compare = {
+  type: 'string',
+  enum: COMPARISONS,
+  description: 'previous: also the window of equal length just before, and the change.',
+} as const;
+
+const groupBy = {
+  type: 'string',
+  enum: PAGE_GROUPINGS,
+  default: 'route',
+  description: 'One row per route template (default) or per page path.',
 } as const;
 
 const metric = {
@@ -65,6 +96,7 @@ export const summaryQuery = querystring({
   ...windowProperties,
   ...filterProperties,
   metric: { type: 'string', enum: METRIC_NAMES, description: 'Only this metric; default all.' },
+  compare,
 });
 
 export const timeseriesQuery = querystring({
@@ -84,6 +116,8 @@ export const pagesQuery = querystring({
   ...filterProperties,
   metric,
   limit: limit(500, 50),
+  groupBy,
+  compare,
 });
 
 /** Pages with fewer samples than this are left out of slow-pages unless `minSamples` says otherwise. */
@@ -95,6 +129,8 @@ export const slowPagesQuery = querystring({
   metric,
   limit: limit(500, 20),
   minSamples: { type: 'integer', minimum: 1, maximum: 1_000_000, default: DEFAULT_MIN_SAMPLES },
+  groupBy,
+  compare,
 });
 
 export const breakdownQuery = querystring(
@@ -104,9 +140,47 @@ export const breakdownQuery = querystring(
     metric,
     by: { type: 'string', enum: BREAKDOWN_DIMENSIONS },
     limit: limit(200, 50),
+    compare,
   },
   ['by'],
 );
+
+const ALL_ATTRIBUTION_KEYS = [...new Set(Object.values(ATTRIBUTION_KEYS).flat())];
+
+export const attributionQuery = querystring(
+  {
+    ...windowProperties,
+    ...filterProperties,
+    metric: { type: 'string', enum: ATTRIBUTED_METRICS, default: 'LCP' },
+    by: {
+      type: 'string',
+      enum: ALL_ATTRIBUTION_KEYS,
+      description: 'LCP: element or url; INP: target or type; CLS: target. Default: the first.',
+    },
+    limit: limit(100, 10),
+  },
+  [],
+);
+
+export const phasesQuery = querystring({
+  ...windowProperties,
+  ...filterProperties,
+  metric: { type: 'string', enum: PHASED_METRICS, default: 'LCP' },
+});
+
+/** Fewer samples of LCP or CLS than this in 28 days make a form factor `insufficient-data`. */
+export const DEFAULT_ASSESSMENT_MIN_SAMPLES = 100;
+
+export const assessmentQuery = querystring({
+  page: filterProperties.page,
+  route: filterProperties.route,
+  minSamples: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 1_000_000,
+    default: DEFAULT_ASSESSMENT_MIN_SAMPLES,
+  },
+});
 
 export const histogramQuery = querystring({ ...windowProperties, ...filterProperties, metric });
 

@@ -2,7 +2,17 @@
  * Response schemas, mirroring the types in packages/contract/src/query.ts (the dashboard's
  * contract). Fastify serialises with them and @fastify/swagger documents them.
  */
-import { BREAKDOWN_DIMENSIONS, INTERVALS, METRIC_NAMES, PERCENTILES, RATINGS } from '@rum/contract';
+import {
+  ATTRIBUTED_METRICS,
+  BREAKDOWN_DIMENSIONS,
+  FORM_FACTORS,
+  INTERVALS,
+  METRIC_NAMES,
+  PAGE_GROUPINGS,
+  PERCENTILES,
+  PHASED_METRICS,
+  RATINGS,
+} from '@rum/contract';
 
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;
@@ -15,11 +25,16 @@ const metricName = { type: 'string', enum: METRIC_NAMES } as const;
 const rating = { type: 'string', enum: RATINGS } as const;
 const nullableRating = { type: ['string', 'null'], enum: [...RATINGS, null] } as const;
 
-function object<P extends Record<string, unknown>>(properties: P, description?: string) {
+/** An object whose properties are all required, except those named in `optional`. */
+function object<P extends Record<string, unknown>>(
+  properties: P,
+  description?: string,
+  optional: readonly string[] = [],
+) {
   return {
     type: 'object',
     properties,
-    required: Object.keys(properties),
+    required: Object.keys(properties).filter((k) => !optional.includes(k)),
     additionalProperties: false,
     ...(description ? { description } : {}),
   } as const;
@@ -42,21 +57,45 @@ const windowProperties = {
 
 const groupStats = { count: int, p75: nullableNum, rating: nullableRating, shares } as const;
 
-export const summaryResponse = object({
-  ...windowProperties,
-  metrics: {
-    type: 'array',
-    items: object({
-      metric: metricName,
-      count: int,
-      p50: nullableNum,
-      p75: nullableNum,
-      p95: nullableNum,
-      rating: nullableRating,
-      shares,
-    }),
+/** With compare=previous: the group's figures in the previous window, and the change. */
+const comparedProperties = {
+  previous: { ...object(groupStats), type: ['object', 'null'] },
+  change: object(
+    { p75: nullableNum, good: nullableNum },
+    'p75 now minus p75 then; good share now minus good share then (null without samples on a side).',
+  ),
+} as const;
+const COMPARED = Object.keys(comparedProperties);
+
+const comparedWindow = {
+  compare: object({ ...windowProperties }, 'With compare=previous: the previous window.'),
+} as const;
+
+export const summaryResponse = object(
+  {
+    ...windowProperties,
+    ...comparedWindow,
+    metrics: {
+      type: 'array',
+      items: object(
+        {
+          metric: metricName,
+          count: int,
+          p50: nullableNum,
+          p75: nullableNum,
+          p95: nullableNum,
+          rating: nullableRating,
+          shares,
+          ...comparedProperties,
+        },
+        undefined,
+        COMPARED,
+      ),
+    },
   },
-});
+  undefined,
+  ['compare'],
+);
 
 export const timeseriesResponse = object({
   ...windowProperties,
@@ -71,17 +110,92 @@ export const timeseriesResponse = object({
   },
 });
 
-export const pagesResponse = object({
+export const pagesResponse = object(
+  {
+    ...windowProperties,
+    ...comparedWindow,
+    metric: metricName,
+    groupBy: { type: 'string', enum: PAGE_GROUPINGS },
+    pages: {
+      type: 'array',
+      items: object(
+        {
+          domain: str,
+          path: {
+            type: 'string',
+            description: 'The route template, or the page path with groupBy=page.',
+          },
+          route: str,
+          pages: {
+            type: 'integer',
+            description: 'Page paths the route covers; 1 with groupBy=page.',
+          },
+          ...groupStats,
+          ...comparedProperties,
+        },
+        undefined,
+        COMPARED,
+      ),
+    },
+  },
+  undefined,
+  ['compare'],
+);
+
+export const breakdownResponse = object(
+  {
+    ...windowProperties,
+    ...comparedWindow,
+    metric: metricName,
+    by: { type: 'string', enum: BREAKDOWN_DIMENSIONS },
+    rows: {
+      type: 'array',
+      items: object({ value: str, ...groupStats, ...comparedProperties }, undefined, COMPARED),
+    },
+  },
+  undefined,
+  ['compare'],
+);
+
+export const attributionResponse = object({
   ...windowProperties,
-  metric: metricName,
-  pages: { type: 'array', items: object({ domain: str, path: str, ...groupStats }) },
+  metric: { type: 'string', enum: ATTRIBUTED_METRICS },
+  by: str,
+  count: int,
+  poor: int,
+  unattributed: { type: 'number', description: 'Share of samples without a value for `by`.' },
+  groups: {
+    type: 'array',
+    description: 'Ranked by poor samples; (other) sums values beyond the stored top ones.',
+    items: object({ value: str, ...groupStats, poor: int, poorShare: num }),
+  },
 });
 
-export const breakdownResponse = object({
+const phaseStat = object({ count: int, p75: nullableNum });
+
+export const phasesResponse = object({
   ...windowProperties,
-  metric: metricName,
-  by: { type: 'string', enum: BREAKDOWN_DIMENSIONS },
-  rows: { type: 'array', items: object({ value: str, ...groupStats }) },
+  metric: { type: 'string', enum: PHASED_METRICS },
+  phases: {
+    type: 'array',
+    items: object({ phase: str, all: phaseStat, poor: phaseStat }),
+  },
+});
+
+export const assessmentResponse = object({
+  ...windowProperties,
+  minSamples: int,
+  formFactors: {
+    type: 'array',
+    items: object({
+      formFactor: { type: 'string', enum: FORM_FACTORS },
+      status: { type: 'string', enum: ['passed', 'failed', 'insufficient-data'] },
+      metrics: {
+        type: 'array',
+        items: object({ metric: metricName, count: int, p75: nullableNum, rating: nullableRating }),
+      },
+    }),
+  },
 });
 
 export const histogramResponse = object({

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { BreakdownDimension, BreakdownResponse } from '@rum/contract';
+import { compareRows } from '../../lib/compare.ts';
 import type { MetricQuery } from '../../lib/request-query.ts';
 import { queryBreakdown } from '../../queries/breakdown.ts';
 import { breakdownQuery } from '../../schemas/query-strings.ts';
@@ -9,12 +10,26 @@ import { cachedRoute } from './cached-route.ts';
 const breakdown: FastifyPluginAsync = async (app) => {
   cachedRoute<MetricQuery & { by: BreakdownDimension; limit: number }, BreakdownResponse>(app, {
     operation: 'breakdown',
-    summary: 'p75, count and shares of a metric per device, browser, os, country or connection',
+    summary:
+      'p75, count and shares of a metric per device, browser, os, country, connection or navigation type',
     querystring: breakdownQuery,
     response: breakdownResponse,
-    answer: async ({ query: { metric, by, limit }, window, filters, windowBody }) => {
+    answer: async ({ query: { metric, by, limit }, window, filters, windowBody, previous }) => {
       const { source, rows } = await queryBreakdown(app, { filters, window, metric, by, limit });
-      return { ...windowBody(source), metric, by, rows };
+      const body = { ...windowBody(source), metric, by };
+      if (!previous) return { ...body, rows };
+      const before = await queryBreakdown(app, {
+        filters,
+        window: previous.window,
+        metric,
+        by,
+        limit: Infinity,
+      });
+      return {
+        ...body,
+        ...previous.body(before.source),
+        rows: compareRows(rows, before.rows, (r) => r.value),
+      };
     },
   });
 };

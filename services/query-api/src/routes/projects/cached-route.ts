@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { QueryFilters, Source, Window } from '@rum/contract';
+import type { Comparison, ComparedWindow, QueryFilters, Source, Window } from '@rum/contract';
+import { previousWindow } from '../../lib/compare.ts';
 import { cacheKey, type CacheParams } from '../../lib/cache-key.ts';
 import type { Filters } from '../../lib/filters.ts';
 import { cacheParamsOf, filtersOf, windowBody } from '../../lib/request-query.ts';
@@ -15,6 +16,8 @@ export interface AnswerContext<Q, D extends CacheParams> {
   windowBody: (source: Source) => Window;
   /** What `resolve` returned (empty without `resolve`). */
   defaults: D;
+  /** With `compare=previous`: the window of equal length just before, and its response part. */
+  previous?: { window: TimeWindow; body: (source: Source) => Required<ComparedWindow> };
 }
 
 export interface CachedRouteSpec<
@@ -26,6 +29,8 @@ export interface CachedRouteSpec<
   summary: string;
   querystring: object;
   response: object;
+  /** The window answered; default: from the query's range or from/to. */
+  window?: (query: Q) => TimeWindow;
   /** Defaults resolved from the window (and checked: may throw a 400); they join the cache key. */
   resolve?: (query: Q, window: TimeWindow) => D;
   answer: (ctx: AnswerContext<Q, D>) => Promise<R>;
@@ -50,8 +55,9 @@ export function cachedRoute<
       },
     },
     async (request, reply) => {
-      const query = request.query as Q;
-      const window = resolveWindow(query);
+      const query = request.query as Q & { compare?: Comparison };
+      const window = spec.window ? spec.window(query) : resolveWindow(query);
+      const previous = query.compare === 'previous' ? previousWindow(window) : undefined;
       // Without `resolve` there are no defaults; D is then the default, CacheParams, which {} is.
       const defaults = spec.resolve?.(query, window) ?? ({} as D);
       const key = cacheKey(
@@ -66,6 +72,14 @@ export function cachedRoute<
           filters: await filtersOf(app.db, request.project.id, query),
           windowBody: (source) => windowBody(window, source),
           defaults,
+          ...(previous
+            ? {
+                previous: {
+                  window: previous,
+                  body: (source: Source) => ({ compare: windowBody(previous, source) }),
+                },
+              }
+            : {}),
         }),
       );
     },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import authPlugin from '../../plugins/auth.ts';
 import rateLimitPlugin, { type RateLimitPluginOptions } from '../../plugins/rate-limit.ts';
 import { projectParams } from '../../schemas/query-strings.ts';
+import attribution from './attribution.ts';
 import breakdown from './breakdown.ts';
 import errors from './errors.ts';
 import histogram from './histogram.ts';
@@ -40,6 +41,7 @@ const projectRoutes: FastifyPluginAsync<ProjectRoutesOptions> = async (app, opts
     metrics,
     errors,
     sessions,
+    attribution,
   ]) {
     await app.register(routes);
   }

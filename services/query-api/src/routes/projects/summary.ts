@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { METRIC_NAMES, type QueryFilters, type SummaryResponse } from '@rum/contract';
+import { compareRows } from '../../lib/compare.ts';
 import { querySummary } from '../../queries/summary.ts';
 import { summaryQuery } from '../../schemas/query-strings.ts';
 import { summaryResponse } from '../../schemas/responses.ts';
@@ -11,12 +12,16 @@ const summary: FastifyPluginAsync = async (app) => {
     summary: 'p50/p75/p95, count and good / needs-improvement / poor shares per metric',
     querystring: summaryQuery,
     response: summaryResponse,
-    answer: async ({ query, window, filters, windowBody }) => {
-      const { source, rows } = await querySummary(app, {
-        filters: { ...filters, metrics: query.metric ? [query.metric] : METRIC_NAMES },
-        window,
-      });
-      return { ...windowBody(source), metrics: rows };
+    answer: async ({ query, window, filters, windowBody, previous }) => {
+      const metricFilters = { ...filters, metrics: query.metric ? [query.metric] : METRIC_NAMES };
+      const { source, rows } = await querySummary(app, { filters: metricFilters, window });
+      if (!previous) return { ...windowBody(source), metrics: rows };
+      const before = await querySummary(app, { filters: metricFilters, window: previous.window });
+      return {
+        ...windowBody(source),
+        ...previous.body(before.source),
+        metrics: compareRows(rows, before.rows, (m) => m.metric),
+      };
     },
   });
 };

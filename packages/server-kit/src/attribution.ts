@@ -1,0 +1,183 @@
+/**
+ * How attribution is read out of `metrics.attribution` (jsonb, as the SDK's attribution build
+ * sends it), in one place for the query API (raw rows) and the workers (the daily rollup,
+ * `attribution_daily`): the normalised value of a ranking key, the duration of a phase, the bin
+ * of a duration. Every snippet is built from constants, never from a request.
+ *
+ * The daily rollup (db/migrations/0008): once no event of a UTC day can still arrive, its
+ * samples of LCP, INP and CLS are counted per project, metric, attribution key, value, rating
+ * and bin, keeping the top values of each key and summing the rest as `(other)`; LCP subparts
+ * and INP phases are counted per bin of their duration. The table's size follows the number of
+ * days, not the number of distinct selectors or URLs. Not a continuous aggregate: those cannot
+ * rank (top N per day), and one keyed by the value would grow with every distinct selector. A
+ * day is claimed by inserting its row into `attribution_days` in the same transaction as its
+ * rows, so it is rolled exactly once however many worker processes run.
+ */
+import {
+  ATTRIBUTED_METRICS,
+  ATTRIBUTION_KEYS,
+  DAY_MS,
+  HOUR_MS,
+  MAX_EVENT_AGE_MS,
+  PHASED_METRICS,
+  PHASES,
+  THRESHOLDS,
+  type AttributedMetric,
+  type MetricName,
+  type PhasedMetric,
+} from '@rum/contract';
+import type { Pool } from './db.ts';
+
+/** Longest attribution value kept (selectors and URLs are unbounded text); longer ones are cut. */
+export const ATTRIBUTION_VALUE_MAX = 200;
+
+/** Values per project, metric, key and day that keep their own rows in the daily rollup; the rest are `(other)`. */
+export const ATTRIBUTION_TOP_VALUES = 50;
+
+/** The daily rollup's value for samples beyond the top ones, and for samples without the key. */
+export const OTHER_VALUE = '(other)';
+export const NONE_VALUE = '(none)';
+
+/** The rollup's `key` under which LCP subparts and INP phases are kept (value: the phase name). */
+export const PHASE_KEY = 'phase';
+
+/** True when `key` ranks `metric`'s samples (a key of {@link ATTRIBUTION_KEYS}). */
+export function isAttributionKey(metric: AttributedMetric, key: string): boolean {
+  return (ATTRIBUTION_KEYS[metric] as readonly string[]).includes(key);
+}
+
+/**
+ * The normalised value of `key` on row alias `alias`, NULL when absent or empty: a resource
+ * URL loses its query string and fragment (signed URLs carry tokens, and each query would be a
+ * value of its own), and every value is cut to {@link ATTRIBUTION_VALUE_MAX} characters.
+ * `key` must be one of ATTRIBUTION_KEYS (checked: it is pasted into SQL as a literal).
+ */
+export function attributionValueSql(alias: string, key: string): string {
+  if (!/^[A-Za-z]+$/.test(key)) throw new Error(`not an attribution key: ${key}`);
+  const text = `(${alias}.attribution->>'${key}')`;
+  const cleaned = key === 'url' ? `regexp_replace(${text}, '[?#].*$', '')` : text;
+  return `nullif(left(${cleaned}, ${ATTRIBUTION_VALUE_MAX}), '')`;
+}
+
+/** Duration (ms) of `phase` on row alias `alias`: NULL unless a finite number >= 0. */
+export function phaseValueSql(alias: string, phase: string): string {
+  if (!/^[A-Za-z]+$/.test(phase)) throw new Error(`not a phase: ${phase}`);
+  const field = `${alias}.attribution->'${phase}'`;
+  return `(CASE WHEN jsonb_typeof(${field}) = 'number' AND (${field})::float8 >= 0
+            THEN (${field})::float8 END)`;
+}
+
+/** `(VALUES ('phase', duration), …) AS ph(phase, v)`: a metric's phases as rows, for a LATERAL join. */
+export function phaseRowsSql(alias: string, metric: PhasedMetric): string {
+  const rows = PHASES[metric].map((phase) => `('${phase}', ${phaseValueSql(alias, phase)})`);
+  return `(VALUES ${rows.join(', ')}) AS ph(phase, v)`;
+}
+
+/**
+ * The log-spaced bin of a duration in ms, as `metrics.bin` computes it for a millisecond
+ * metric (must match binOf() in @rum/contract).
+ */
+export function durationBinSql(expression: string): string {
+  return `(CASE WHEN ${expression} < 1 THEN 0 ELSE 1 + floor(ln(${expression}) / ln(1.02))::smallint END)`;
+}
+
+/** The rating of `alias.value` by the thresholds of `metric` (CrUX edges), as the raw queries rate. */
+export function ratingSql(alias: string, metric: MetricName): string {
+  const { good, poor } = THRESHOLDS[metric];
+  return `(CASE WHEN ${alias}.value <= ${good} THEN 'good' WHEN ${alias}.value > ${poor} THEN 'poor'
+            ELSE 'needs-improvement' END)`;
+}
+
+/**
+ * How long after its end a day is rolled: ingest takes events up to MAX_EVENT_AGE_MS old, and
+ * a backlog in the queue may hold them a while longer. Until then the query API reads the
+ * day's raw rows.
+ */
+export const ATTRIBUTION_SETTLE_MS = MAX_EVENT_AGE_MS + 6 * HOUR_MS;
+
+/** Raw rows are kept 13 months: no day older than this is looked at. */
+const OLDEST_DAY_MS = 400 * DAY_MS;
+
+function valuesSql(metric: AttributedMetric, key: string): string {
+  return `WITH v AS (
+      SELECT m.project_id, ${attributionValueSql('m', key)} AS value, ${ratingSql('m', metric)} AS rating, m.bin
+        FROM metrics m WHERE m.time >= $1 AND m.time < $2 AND m.name = '${metric}'
+    ), ranked AS (
+      SELECT project_id, value,
+             row_number() OVER (PARTITION BY project_id
+               ORDER BY count(*) FILTER (WHERE rating = 'poor') DESC, count(*) DESC, value) AS rank
+        FROM v WHERE value IS NOT NULL GROUP BY project_id, value
+    )
+    INSERT INTO attribution_daily (bucket, project_id, name, key, value, rating, bin, samples)
+    SELECT $1, v.project_id, '${metric}', '${key}',
+           CASE WHEN v.value IS NULL THEN '${NONE_VALUE}'
+                WHEN r.rank <= ${ATTRIBUTION_TOP_VALUES} THEN v.value ELSE '${OTHER_VALUE}' END,
+           v.rating, v.bin, count(*)
+      FROM v LEFT JOIN ranked r ON r.project_id = v.project_id AND r.value = v.value
+     GROUP BY 2, 5, 6, 7
+    ON CONFLICT DO NOTHING`;
+}
+
+function phasesSql(metric: PhasedMetric): string {
+  return `INSERT INTO attribution_daily (bucket, project_id, name, key, value, rating, bin, samples)
+    SELECT $1, m.project_id, '${metric}', '${PHASE_KEY}', ph.phase, ${ratingSql('m', metric)},
+           ${durationBinSql('ph.v')}, count(*)
+      FROM metrics m CROSS JOIN LATERAL ${phaseRowsSql('m', metric)}
+     WHERE m.time >= $1 AND m.time < $2 AND m.name = '${metric}' AND ph.v IS NOT NULL
+     GROUP BY 2, 5, 6, 7
+    ON CONFLICT DO NOTHING`;
+}
+
+const STATEMENTS = [
+  ...ATTRIBUTED_METRICS.flatMap((metric) =>
+    ATTRIBUTION_KEYS[metric].map((key) => valuesSql(metric, key)),
+  ),
+  ...PHASED_METRICS.map(phasesSql),
+];
+
+/** Rolls one day, unless another process has; true when this call did. */
+export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const claimed = await client.query(
+      `INSERT INTO attribution_days (bucket) VALUES ($1) ON CONFLICT DO NOTHING`,
+      [day],
+    );
+    if (claimed.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    const next = new Date(day.getTime() + DAY_MS);
+    for (const sql of STATEMENTS) await client.query(sql, [day, next]);
+    await client.query('COMMIT');
+    return true;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Rolls every settled day that has events and is not rolled yet, oldest first; returns those it rolled. */
+export async function rollSettledAttributionDays(pool: Pool, now = Date.now()): Promise<Date[]> {
+  const until = Math.floor((now - ATTRIBUTION_SETTLE_MS) / DAY_MS) * DAY_MS;
+  const { rows } = await pool.query<{ first: Date | null }>(
+    `SELECT min(time) AS first FROM metrics WHERE time >= $1 AND time < $2`,
+    [new Date(until - OLDEST_DAY_MS), new Date(until)],
+  );
+  const first = rows[0]?.first;
+  if (!first) return [];
+  const { rows: done } = await pool.query<{ bucket: Date }>(
+    `SELECT bucket FROM attribution_days WHERE bucket >= $1`,
+    [first],
+  );
+  const rolledAlready = new Set(done.map((d) => d.bucket.getTime()));
+  const rolled: Date[] = [];
+  for (let t = Math.floor(first.getTime() / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
+    if (rolledAlready.has(t)) continue;
+    if (await rollAttributionDay(pool, new Date(t))) rolled.push(new Date(t));
+  }
+  return rolled;
+}

@@ -1,0 +1,130 @@
+/**
+ * Top offenders: a metric's samples grouped by one attribution value (the LCP element or
+ * resource URL, the INP target or event type, the CLS shift target), ranked by how many poor
+ * samples each accounts for.
+ *
+ * Raw rows only (whole window not covered by the daily rollup, or a dimension filter set):
+ * exact `percentile_cont`. Otherwise bins summed over raw rows and `attribution_daily`
+ * (within 2%, like the other rollups); there a value outside a day's top
+ * {@link ATTRIBUTION_TOP_VALUES} counts under `(other)` for that day.
+ */
+import {
+  THRESHOLDS,
+  type AttributedMetric,
+  type AttributionGroup,
+  type Source,
+} from '@rum/contract';
+import { NONE_VALUE, attributionValueSql, ratingSql } from '@rum/server-kit';
+import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
+import { whereClause, type Filters } from '../lib/filters.ts';
+import { SqlParams } from '../lib/sql-params.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import {
+  percentilesFromBins,
+  ratingShares,
+  toGroupStats,
+  type Answered,
+  type Readers,
+} from './group-stats.ts';
+
+export interface AttributionAnswer {
+  count: number;
+  poor: number;
+  unattributed: number;
+  groups: AttributionGroup[];
+}
+
+interface Group {
+  /** NULL: samples without the key. */
+  key: string | null;
+  count: number;
+  p75: number | null;
+  good: number;
+  poor: number;
+}
+
+export async function queryAttribution(
+  readers: Readers,
+  q: {
+    filters: Filters;
+    window: TimeWindow;
+    metric: AttributedMetric;
+    by: string;
+    limit: number;
+  },
+): Promise<Answered<AttributionAnswer>> {
+  const slices = await attributionSlices(readers.db, q.filters, q.window);
+  const p = new SqlParams();
+  const where = whereClause(p, { ...q.filters, metrics: [q.metric] }, 'm');
+  const raw = rangesSql((v) => p.add(v), 'm.time', slices.raw);
+  const value = attributionValueSql('m', q.by);
+  let groups: Group[];
+  let source: Source;
+  if (slices.days.length === 0) {
+    source = 'raw';
+    const { good, poor } = THRESHOLDS[q.metric];
+    const { rows } = await readers.db.query<Group>(
+      `SELECT v.value AS key, count(*)::int AS count,
+              percentile_cont(0.75) WITHIN GROUP (ORDER BY m.value) AS p75,
+              count(*) FILTER (WHERE m.value <= ${good})::int AS good,
+              count(*) FILTER (WHERE m.value > ${poor})::int AS poor
+         FROM metrics m CROSS JOIN LATERAL (SELECT ${value} AS value) v
+        WHERE ${where} AND ${raw}
+        GROUP BY 1`,
+      p.values,
+    );
+    groups = rows;
+  } else {
+    source = 'rollup';
+    const { rows } = await readers.db.query<{
+      key: string | null;
+      bin: number;
+      n: number;
+      good: number | null;
+      poor: number | null;
+    }>(
+      `SELECT key, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'good') AS good,
+              sum(n) FILTER (WHERE rating = 'poor') AS poor
+         FROM (SELECT ${value} AS key, m.bin, ${ratingSql('m', q.metric)} AS rating, 1::float8 AS n
+                 FROM metrics m WHERE ${where} AND ${raw}
+               UNION ALL
+               SELECT nullif(a.value, ${p.add(NONE_VALUE)}), a.bin, a.rating, a.samples::float8
+                 FROM attribution_daily a
+                WHERE a.project_id = ${p.add(q.filters.projectId)} AND a.name = ${p.add(q.metric)}
+                  AND a.key = ${p.add(q.by)} AND a.bucket = ANY(${p.add(slices.days)}::timestamptz[])) s
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      p.values,
+    );
+    const byKey = new Map<string | null, typeof rows>();
+    for (const row of rows) {
+      const list = byKey.get(row.key);
+      if (list) list.push(row);
+      else byKey.set(row.key, [row]);
+    }
+    groups = [...byKey].map(([key, bins]) => ({
+      key,
+      count: bins.reduce((s, b) => s + b.n, 0),
+      good: bins.reduce((s, b) => s + (b.good ?? 0), 0),
+      poor: bins.reduce((s, b) => s + (b.poor ?? 0), 0),
+      p75: percentilesFromBins(q.metric, bins, [0.75])[0] ?? null,
+    }));
+  }
+  const count = groups.reduce((s, g) => s + g.count, 0);
+  const poor = groups.reduce((s, g) => s + g.poor, 0);
+  const none = groups.find((g) => g.key === null)?.count ?? 0;
+  const ranked = groups
+    .filter((g): g is Group & { key: string } => g.key !== null)
+    .sort((a, b) => b.poor - a.poor || b.count - a.count || a.key.localeCompare(b.key))
+    .slice(0, q.limit)
+    .map((g) => ({
+      value: g.key,
+      ...toGroupStats(q.metric, g),
+      shares: ratingShares(g.count, g.good, g.poor),
+      poor: g.poor,
+      poorShare: poor === 0 ? 0 : g.poor / poor,
+    }));
+  return {
+    source,
+    rows: { count, poor, unattributed: count === 0 ? 0 : none / count, groups: ranked },
+  };
+}

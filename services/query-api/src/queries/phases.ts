@@ -1,0 +1,85 @@
+/**
+ * Where the time goes: p75 of each LCP subpart or INP phase, over all samples that carry it and
+ * over the poor ones. Exact from raw rows, or from bins of raw rows and `attribution_daily`
+ * for the days it holds (within 2%), as in attribution.ts.
+ */
+import { PHASES, THRESHOLDS, type PhaseRow, type PhasedMetric, type Source } from '@rum/contract';
+import { PHASE_KEY, durationBinSql, phaseRowsSql, ratingSql } from '@rum/server-kit';
+import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
+import { whereClause, type Filters } from '../lib/filters.ts';
+import { SqlParams } from '../lib/sql-params.ts';
+import type { TimeWindow } from '../lib/window.ts';
+import { percentilesFromBins, type Answered, type Readers } from './group-stats.ts';
+
+export async function queryPhases(
+  readers: Readers,
+  q: { filters: Filters; window: TimeWindow; metric: PhasedMetric },
+): Promise<Answered<PhaseRow[]>> {
+  const slices = await attributionSlices(readers.db, q.filters, q.window);
+  const p = new SqlParams();
+  const where = whereClause(p, { ...q.filters, metrics: [q.metric] }, 'm');
+  const raw = rangesSql((v) => p.add(v), 'm.time', slices.raw);
+  const phases = phaseRowsSql('m', q.metric);
+  const empty = { count: 0, p75: null };
+  const rows = new Map<string, PhaseRow>(
+    PHASES[q.metric].map((phase) => [phase, { phase, all: empty, poor: empty }]),
+  );
+  let source: Source;
+  if (slices.days.length === 0) {
+    source = 'raw';
+    const poor = `m.value > ${THRESHOLDS[q.metric].poor}`;
+    const { rows: found } = await readers.db.query<{
+      phase: string;
+      count: number;
+      p75: number | null;
+      poor_count: number;
+      poor_p75: number | null;
+    }>(
+      `SELECT ph.phase, count(*)::int AS count,
+              percentile_cont(0.75) WITHIN GROUP (ORDER BY ph.v) AS p75,
+              count(*) FILTER (WHERE ${poor})::int AS poor_count,
+              percentile_cont(0.75) WITHIN GROUP (ORDER BY ph.v) FILTER (WHERE ${poor}) AS poor_p75
+         FROM metrics m CROSS JOIN LATERAL ${phases}
+        WHERE ${where} AND ${raw} AND ph.v IS NOT NULL
+        GROUP BY 1`,
+      p.values,
+    );
+    for (const r of found) {
+      rows.set(r.phase, {
+        phase: r.phase,
+        all: { count: r.count, p75: r.p75 },
+        poor: { count: r.poor_count, p75: r.poor_p75 },
+      });
+    }
+  } else {
+    source = 'rollup';
+    const { rows: bins } = await readers.db.query<{
+      phase: string;
+      bin: number;
+      n: number;
+      poor: number | null;
+    }>(
+      `SELECT phase, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'poor') AS poor
+         FROM (SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('m', q.metric)} AS rating,
+                      1::float8 AS n
+                 FROM metrics m CROSS JOIN LATERAL ${phases}
+                WHERE ${where} AND ${raw} AND ph.v IS NOT NULL
+               UNION ALL
+               SELECT a.value, a.bin, a.rating, a.samples::float8 FROM attribution_daily a
+                WHERE a.project_id = ${p.add(q.filters.projectId)} AND a.name = ${p.add(q.metric)}
+                  AND a.key = '${PHASE_KEY}' AND a.bucket = ANY(${p.add(slices.days)}::timestamptz[])) s
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      p.values,
+    );
+    for (const phase of PHASES[q.metric]) {
+      const all = bins.filter((b) => b.phase === phase);
+      const poor = all.map((b) => ({ bin: b.bin, n: b.poor ?? 0 })).filter((b) => b.n > 0);
+      const stat = (list: { bin: number; n: number }[]) => {
+        const count = list.reduce((s, b) => s + b.n, 0);
+        return { count, p75: count === 0 ? null : percentilesFromBins(q.metric, list, [0.75])[0]! };
+      };
+      rows.set(phase, { phase, all: stat(all), poor: stat(poor) });
+    }
+  }
+  return { source, rows: [...rows.values()] };
+}

@@ -1,0 +1,413 @@
+/**
+ * Why and where (issue 13): navigation types, routes, comparison with the previous window,
+ * top attribution values, LCP/INP phases and the Core Web Vitals assessment, each checked
+ * against an exact computation over the generated data set (within 2% where bins answer).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import {
+  connectTestRedis,
+  createTestProject,
+  startTestDatabase,
+  type TestDatabase,
+  type TestProject,
+  testConfig,
+} from '@rum/testing';
+import {
+  PHASES,
+  rate,
+  type AssessmentResponse,
+  type AttributionResponse,
+  type BreakdownResponse,
+  type MetricName,
+  type PagesResponse,
+  type PhasesResponse,
+  type SummaryResponse,
+} from '@rum/contract';
+import {
+  ATTRIBUTION_TOP_VALUES,
+  rollSettledAttributionDays,
+  setRoutePatterns,
+  type Redis,
+} from '@rum/server-kit';
+import { buildApp } from '../src/app.ts';
+import {
+  DAY_MS,
+  createPages,
+  exactShares,
+  generateDataSet,
+  groupBy,
+  inWindow,
+  insertDataSet,
+  percentileCont,
+  type DataSet,
+  type Event,
+  assertClose,
+  ofMetric,
+  projectGetter,
+  values,
+} from './fixture.ts';
+
+let db: TestDatabase;
+let redis: Redis;
+let app: FastifyInstance;
+let project: TestProject;
+let data: DataSet;
+let get: ReturnType<typeof projectGetter>;
+let now: number;
+
+before(async () => {
+  db = await startTestDatabase();
+  redis = connectTestRedis();
+  project = await createTestProject(db.pool, redis);
+  const pages = await createPages(db.pool, project.id);
+  now = Date.now();
+  data = generateDataSet(pages, now);
+  await insertDataSet(db.pool, project.id, data);
+  app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
+  await app.ready();
+  get = projectGetter(app, project);
+});
+
+after(async () => {
+  await app?.close();
+  redis?.disconnect();
+  await db?.stop();
+});
+
+describe('navigation types', () => {
+  for (const range of ['24h', '30d'] as const) {
+    test(`breakdown by navigationType (${range}), samples without one as unknown`, async () => {
+      const body = await get<BreakdownResponse>(
+        `breakdown?range=${range}&metric=LCP&by=navigationType`,
+      );
+      assert.equal(body.source, range === '24h' ? 'rollup' : 'rollup');
+      const groups = groupBy(
+        ofMetric(inWindow(data.events, body), 'LCP'),
+        (e) => e.navigationType ?? 'unknown',
+      );
+      assert.ok(groups.has('back-forward-cache') && groups.has('unknown'));
+      assert.deepEqual(new Set(body.rows.map((r) => r.value)), new Set(groups.keys()));
+      for (const row of body.rows) {
+        const vs = values(groups.get(row.value)!);
+        assert.equal(row.count, vs.length, row.value);
+        assertClose(row.p75, percentileCont(vs, 0.75), 0.02, `${row.value} p75`);
+      }
+    });
+  }
+
+  test('navigationType filters every aggregate (summary over 7 days, from its rollup)', async () => {
+    const body = await get<SummaryResponse>('summary?range=7d&navigationType=reload');
+    assert.equal(body.source, 'rollup');
+    const reloads = inWindow(data.events, body).filter((e) => e.navigationType === 'reload');
+    for (const m of body.metrics) {
+      const vs = values(ofMetric(reloads, m.metric));
+      assert.equal(m.count, vs.length, m.metric);
+      assertClose(m.p75, percentileCont(vs, 0.75), 0.02, `${m.metric} p75`);
+    }
+  });
+
+  test('an unknown navigation type is a 400 naming the parameter', async () => {
+    const body = await get<{ parameter?: string; message: string }>(
+      'summary?navigationType=teleport',
+      400,
+    );
+    assert.match(body.message, /navigationType/);
+  });
+});
+
+describe('routes', () => {
+  test('pages group by route template by default: /product/1, /2, /3 are one row', async () => {
+    const body = await get<PagesResponse>('pages?range=7d&metric=LCP');
+    assert.equal(body.groupBy, 'route');
+    const lcp = ofMetric(inWindow(data.events, body), 'LCP');
+    const routeOf = (path: string) => path.replace(/\/\d+$/, '/:id');
+    const byRoute = groupBy(lcp, (e) => `${e.domain}${routeOf(e.path)}`);
+    assert.equal(body.pages.length, byRoute.size);
+    const product = body.pages.find((p) => p.path === '/product/:id')!;
+    assert.equal(product.pages, 3);
+    assert.equal(product.route, '/product/:id');
+    for (const row of body.pages) {
+      const vs = values(byRoute.get(`${row.domain}${row.path}`)!);
+      assert.equal(row.count, vs.length, row.path);
+      assertClose(row.p75, percentileCont(vs, 0.75), 0.02, `${row.path} p75`);
+    }
+  });
+
+  test('raw windows group by route exactly', async () => {
+    const body = await get<PagesResponse>('slow-pages?range=1h&metric=TTFB&minSamples=1');
+    assert.equal(body.source, 'raw');
+    const ttfb = ofMetric(inWindow(data.events, body), 'TTFB');
+    const product = values(ttfb.filter((e) => e.path.startsWith('/product/')));
+    const row = body.pages.find((p) => p.path === '/product/:id');
+    if (product.length === 0) assert.equal(row, undefined);
+    else assert.equal(row!.p75, percentileCont(product, 0.75));
+  });
+
+  test('the page filter takes a route template', async () => {
+    const body = await get<SummaryResponse>('summary?range=24h&metric=INP&page=/product/:id');
+    const inp = ofMetric(inWindow(data.events, body), 'INP').filter((e) =>
+      e.path.startsWith('/product/'),
+    );
+    assert.equal(body.metrics[0]!.count, inp.length);
+    assertClose(body.metrics[0]!.p75, percentileCont(values(inp), 0.75), 0.02, 'p75');
+  });
+
+  test('project patterns win over automatic templates and apply to stored pages', async () => {
+    const set = await setRoutePatterns(db.pool, project.project, ['/product/:slug', '/post/*']);
+    assert.equal(set.pagesRetemplated, 4);
+    try {
+      const body = await get<PagesResponse>('pages?range=30d&metric=CLS&groupBy=route');
+      const paths = body.pages.map((p) => p.path);
+      assert.ok(paths.includes('/product/:slug') && paths.includes('/post/*'), paths.join());
+      assert.ok(!paths.includes('/product/:id'));
+      // A page created after the change takes the new patterns too.
+      const { rows } = await db.pool.query<{ route: string }>(
+        `INSERT INTO pages (website_id, path) SELECT website_id, '/product/99' FROM pages WHERE path = '/product/1'
+         RETURNING route`,
+      );
+      assert.equal(rows[0]!.route, '/product/:slug');
+    } finally {
+      await setRoutePatterns(db.pool, project.project, []);
+    }
+  });
+
+  test('automatic templating: numbers, UUIDs, hashes; words stay', async () => {
+    const cases: Array<[string, string]> = [
+      ['/products/1234', '/products/:id'],
+      ['/orders/3f2a8e4c-1b7d-4c2e-9a0f-5d6e7f8a9b0c/items', '/orders/:id/items'],
+      ['/assets/9f86d081884c7d659a2feaa0c55ad015', '/assets/:id'],
+      ['/static/app.3f9a2b1c.js', '/static/app.:hash.js'],
+      ['/blog/hello-world', '/blog/hello-world'],
+      ['/page-2', '/page-2'],
+      ['/', '/'],
+    ];
+    for (const [path, route] of cases) {
+      const { rows } = await db.pool.query<{ route: string }>(
+        `SELECT rum_route($1, '{}') AS route`,
+        [path],
+      );
+      assert.equal(rows[0]!.route, route, path);
+    }
+  });
+});
+
+describe('compare=previous', () => {
+  test('summary: the previous 24 hours and the change', async () => {
+    const body = await get<SummaryResponse>('summary?range=24h&compare=previous');
+    assert.ok(body.compare);
+    assert.equal(Date.parse(body.compare.to), Date.parse(body.from));
+    assert.equal(Date.parse(body.compare.from), 2 * Date.parse(body.from) - Date.parse(body.to));
+    const before = inWindow(data.events, body.compare);
+    const nowEvents = inWindow(data.events, body);
+    for (const m of body.metrics) {
+      const then = values(ofMetric(before, m.metric));
+      const vs = values(ofMetric(nowEvents, m.metric));
+      assert.equal(m.previous!.count, then.length, m.metric);
+      assertClose(m.previous!.p75, percentileCont(then, 0.75), 0.02, `${m.metric} previous p75`);
+      assertClose(m.change!.p75, m.p75! - m.previous!.p75!, 1e-9, `${m.metric} change`);
+      assertClose(
+        m.change!.good,
+        exactShares(m.metric, vs).good - exactShares(m.metric, then).good,
+        1e-9,
+        `${m.metric} good share change`,
+      );
+    }
+  });
+
+  test('pages and breakdown rows carry their previous figures', async () => {
+    const pages = await get<PagesResponse>('pages?range=24h&metric=LCP&compare=previous');
+    for (const row of pages.pages)
+      assert.ok(row.previous !== undefined && row.change !== undefined);
+    const body = await get<BreakdownResponse>(
+      'breakdown?range=24h&metric=LCP&by=device&compare=previous',
+    );
+    const before = groupBy(ofMetric(inWindow(data.events, body.compare!), 'LCP'), (e) => e.device);
+    for (const row of body.rows) {
+      assert.equal(row.previous?.count ?? 0, before.get(row.value)?.length ?? 0, row.value);
+    }
+    const plain = await get<BreakdownResponse>('breakdown?range=24h&metric=LCP&by=device');
+    assert.equal(plain.compare, undefined);
+    assert.equal(plain.rows[0]!.previous, undefined);
+  });
+});
+
+/** The exact answer of attribution?by=`key` over `events`. */
+function exactAttribution(events: Event[], metric: MetricName, key: string) {
+  const of = ofMetric(events, metric);
+  const norm = (v: string | number | undefined) =>
+    v === undefined || v === ''
+      ? null
+      : (key === 'url' ? String(v).replace(/[?#].*$/, '') : String(v)).slice(0, 200);
+  const groups = groupBy(of, (e) => norm(e.attribution?.[key]));
+  const poorTotal = of.filter((e) => rate(metric, e.value) === 'poor').length;
+  return { of, groups, poorTotal };
+}
+
+describe('attribution and phases', () => {
+  test('raw window: LCP by element, ranked by poor samples, exact', async () => {
+    const body = await get<AttributionResponse>('attribution?range=24h&metric=LCP&by=element');
+    assert.equal(body.source, 'raw');
+    const { of, groups, poorTotal } = exactAttribution(
+      inWindow(data.events, body),
+      'LCP',
+      'element',
+    );
+    assert.equal(body.count, of.length);
+    assert.equal(body.poor, poorTotal);
+    assertClose(
+      body.unattributed,
+      (groups.get(null)?.length ?? 0) / of.length,
+      1e-12,
+      'unattributed',
+    );
+    assert.equal(body.groups.length, groups.size - (groups.has(null) ? 1 : 0));
+    const poors = body.groups.map((g) => g.poor);
+    assert.deepEqual(
+      poors,
+      [...poors].sort((a, b) => b - a),
+    );
+    for (const g of body.groups) {
+      const vs = values(groups.get(g.value)!);
+      assert.equal(g.count, vs.length);
+      assert.equal(g.p75, percentileCont(vs, 0.75));
+      assert.equal(g.poor, vs.filter((v) => rate('LCP', v) === 'poor').length);
+      assertClose(g.poorShare, poorTotal ? g.poor / poorTotal : 0, 1e-12, 'poor share');
+    }
+  });
+
+  test('resource URLs lose their query string', async () => {
+    const body = await get<AttributionResponse>('attribution?range=24h&metric=LCP&by=url');
+    assert.ok(body.groups.length > 0);
+    for (const g of body.groups) assert.doesNotMatch(g.value, /[?#]/);
+  });
+
+  test('a key the metric does not have is a 400', async () => {
+    const body = await get<{ message: string }>('attribution?metric=CLS&by=element', 400);
+    assert.match(body.message, /by/);
+  });
+
+  test('after the daily rollup: 7 days within 2%, counts exact, the same ranking', async () => {
+    const rolled = await rollSettledAttributionDays(db.pool, now);
+    assert.ok(rolled.length >= 2, `days rolled: ${rolled.length}`);
+    assert.deepEqual(await rollSettledAttributionDays(db.pool, now), [], 'each day once');
+    for (const [metric, key] of [
+      ['LCP', 'element'],
+      ['INP', 'target'],
+      ['INP', 'type'],
+      ['CLS', 'target'],
+    ] as const) {
+      const body = await get<AttributionResponse>(
+        `attribution?range=7d&metric=${metric}&by=${key}`,
+      );
+      assert.equal(body.source, 'rollup');
+      const { of, groups, poorTotal } = exactAttribution(inWindow(data.events, body), metric, key);
+      assert.equal(body.count, of.length, `${metric} ${key} count`);
+      assert.equal(body.poor, poorTotal);
+      for (const g of body.groups) {
+        assert.ok(
+          groups.has(g.value),
+          `${metric} ${key}: ${g.value} in ${[...groups.keys()].join()}`,
+        );
+        const vs = values(groups.get(g.value)!);
+        assert.equal(g.count, vs.length, `${metric} ${key}=${g.value}`);
+        assertClose(g.p75, percentileCont(vs, 0.75), 0.02, `${metric} ${key}=${g.value} p75`);
+      }
+    }
+  });
+
+  for (const metric of ['LCP', 'INP'] as const) {
+    for (const range of ['24h', '7d'] as const) {
+      test(`phases of ${metric} (${range}): p75 of each, all views and poor ones`, async () => {
+        const body = await get<PhasesResponse>(`phases?range=${range}&metric=${metric}`);
+        const of = ofMetric(inWindow(data.events, body), metric);
+        assert.deepEqual(
+          body.phases.map((p) => p.phase),
+          [...PHASES[metric]],
+        );
+        const tolerance = body.source === 'raw' ? 1e-9 : 0.02;
+        for (const row of body.phases) {
+          const all = of.flatMap((e) =>
+            typeof e.attribution?.[row.phase] === 'number' ? [e] : [],
+          );
+          const poor = all.filter((e) => rate(metric, e.value) === 'poor');
+          const phase = (es: Event[]) => es.map((e) => e.attribution![row.phase] as number);
+          assert.equal(row.all.count, all.length, row.phase);
+          assert.equal(row.poor.count, poor.length, `${row.phase} poor`);
+          assertClose(row.all.p75, percentileCont(phase(all), 0.75), tolerance, `${row.phase} p75`);
+          assertClose(
+            row.poor.p75,
+            percentileCont(phase(poor), 0.75),
+            tolerance,
+            `${row.phase} poor p75`,
+          );
+        }
+      });
+    }
+  }
+
+  test('the daily rollup stays bounded: values beyond the top ones become (other)', async () => {
+    const day = Math.floor((now - 20 * DAY_MS) / DAY_MS) * DAY_MS;
+    const distinct = ATTRIBUTION_TOP_VALUES * 3;
+    const page = await db.pool.query<{ id: number; website_id: number }>(
+      `SELECT id, website_id FROM pages ORDER BY id LIMIT 1`,
+    );
+    const { id: pageId, website_id: websiteId } = page.rows[0]!;
+    await db.pool.query(
+      `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
+         device_type, browser, os, country, attribution)
+       SELECT to_timestamp($1 / 1000.0) + i * interval '1 second', $2, $3, $4, 'bounded', 'b-' || i, 'LCP',
+              1000 + i * 30, 'good', 'desktop', 'Chrome', 'Linux', 'DE',
+              jsonb_build_object('element', 'div.card:nth-child(' || (i % $5) || ')')
+         FROM generate_series(1, $5 * 4) i`,
+      [day, project.id, websiteId, pageId, distinct],
+    );
+    await rollSettledAttributionDays(db.pool, now);
+    const { rows } = await db.pool.query<{ values: number; samples: number }>(
+      `SELECT count(DISTINCT value)::int AS values, sum(samples)::int AS samples FROM attribution_daily
+        WHERE bucket = $1 AND key = 'element' AND name = 'LCP'`,
+      [new Date(day)],
+    );
+    assert.equal(rows[0]!.values, ATTRIBUTION_TOP_VALUES + 1, 'top values plus (other)');
+    assert.equal(rows[0]!.samples, distinct * 4, 'every sample counted');
+    const body = await get<AttributionResponse>(
+      `attribution?from=${new Date(day).toISOString()}&to=${new Date(day + DAY_MS).toISOString()}&metric=LCP&by=element&limit=100`,
+    );
+    assert.equal(body.source, 'rollup');
+    assert.equal(body.count, distinct * 4);
+    assert.ok(body.groups.some((g) => g.value === '(other)'));
+  });
+});
+
+describe('Core Web Vitals assessment', () => {
+  test('per form factor over 28 days: p75 and rating of LCP, INP and CLS, and the verdict', async () => {
+    const body = await get<AssessmentResponse>('assessment');
+    assert.equal(Date.parse(body.to) - Date.parse(body.from) >= 28 * DAY_MS, true);
+    assert.deepEqual(
+      body.formFactors.map((f) => f.formFactor),
+      ['mobile', 'desktop'],
+    );
+    const events = inWindow(data.events, body);
+    for (const ff of body.formFactors) {
+      const devices = ff.formFactor === 'mobile' ? ['mobile', 'tablet'] : ['desktop'];
+      const mine = events.filter((e) => devices.includes(e.device));
+      for (const m of ff.metrics) {
+        const vs = values(ofMetric(mine, m.metric));
+        assert.equal(m.count, vs.length, `${ff.formFactor} ${m.metric}`);
+        assertClose(m.p75, percentileCont(vs, 0.75), 0.02, `${ff.formFactor} ${m.metric} p75`);
+        assert.equal(m.rating, rate(m.metric, m.p75!));
+      }
+      const passed = ff.metrics.every((m) => m.rating === 'good');
+      assert.equal(ff.status, passed ? 'passed' : 'failed');
+    }
+  });
+
+  test('below the sample floor there is no verdict', async () => {
+    const body = await get<AssessmentResponse>('assessment?minSamples=1000000');
+    for (const ff of body.formFactors) {
+      assert.equal(ff.status, 'insufficient-data');
+      for (const m of ff.metrics) assert.equal(m.rating, null);
+    }
+  });
+});
