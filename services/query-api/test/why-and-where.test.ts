@@ -108,6 +108,11 @@ describe('navigation types', () => {
     }
   });
 
+  test('errors, stored without a navigation type, refuse the filter with a 400', async () => {
+    const body = await get<{ message: string }>('errors?navigationType=reload', 400);
+    assert.match(body.message, /navigationType/);
+  });
+
   test('an unknown navigation type is a 400 naming the parameter', async () => {
     const body = await get<{ parameter?: string; message: string }>(
       'summary?navigationType=teleport',
