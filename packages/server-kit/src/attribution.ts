@@ -140,15 +140,19 @@ export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    const next = new Date(day.getTime() + DAY_MS);
+    // A day without events is not claimed: events written into it later (a back-filled history)
+    // are then rolled when it is next looked at.
     const claimed = await client.query(
-      `INSERT INTO attribution_days (bucket) VALUES ($1) ON CONFLICT DO NOTHING`,
-      [day],
+      `INSERT INTO attribution_days (bucket)
+       SELECT $1 WHERE EXISTS (SELECT 1 FROM metrics WHERE time >= $1 AND time < $2)
+       ON CONFLICT DO NOTHING`,
+      [day, next],
     );
     if (claimed.rowCount === 0) {
       await client.query('ROLLBACK');
       return false;
     }
-    const next = new Date(day.getTime() + DAY_MS);
     for (const sql of STATEMENTS) await client.query(sql, [day, next]);
     await client.query('COMMIT');
     return true;
@@ -180,4 +184,18 @@ export async function rollSettledAttributionDays(pool: Pool, now = Date.now()): 
     if (await rollAttributionDay(pool, new Date(t))) rolled.push(new Date(t));
   }
   return rolled;
+}
+
+/**
+ * Rolls the days of [from, to) again, for events written into days already rolled (a
+ * back-filled history): their rows are replaced in one transaction each.
+ */
+export async function rerollAttributionDays(pool: Pool, from: Date, to: Date): Promise<Date[]> {
+  const first = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
+  await pool.query(
+    `WITH gone AS (DELETE FROM attribution_days WHERE bucket >= $1 AND bucket < $2 RETURNING bucket)
+     DELETE FROM attribution_daily WHERE bucket IN (SELECT bucket FROM gone)`,
+    [new Date(first), to],
+  );
+  return rollSettledAttributionDays(pool);
 }

@@ -27,6 +27,7 @@ import {
 } from '@rum/contract';
 import {
   ATTRIBUTION_TOP_VALUES,
+  rerollAttributionDays,
   rollSettledAttributionDays,
   setRoutePatterns,
   type Redis,
@@ -382,6 +383,43 @@ describe('attribution and phases', () => {
     assert.equal(body.source, 'rollup');
     assert.equal(body.count, distinct * 4);
     assert.ok(body.groups.some((g) => g.value === '(other)'));
+  });
+});
+
+describe('back-filled days', () => {
+  test('events written into a rolled day count once it is rolled again; empty days are not claimed', async () => {
+    const day = Math.floor((now - 40 * DAY_MS) / DAY_MS) * DAY_MS;
+    await rollSettledAttributionDays(db.pool, now);
+    const claimed = await db.pool.query(`SELECT 1 FROM attribution_days WHERE bucket = $1`, [
+      new Date(day),
+    ]);
+    assert.equal(claimed.rowCount, 0, 'a day without events is left unclaimed');
+    const insert = (n: number, from: number) =>
+      db.pool.query(
+        `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
+           device_type, browser, os, country, attribution)
+         SELECT to_timestamp($1 / 1000.0) + i * interval '1 minute', $2, w.id, p.id, 'backfill', 'bf-' || ($4 + i),
+                'INP', 300, 'needs-improvement', 'mobile', 'Chrome', 'Android', 'DE', '{"target":"button#late"}'
+           FROM generate_series(1, $3) i, pages p JOIN websites w ON w.id = p.website_id
+          WHERE w.project_id = $2 AND p.path = '/checkout'`,
+        [day, project.id, n, from],
+      );
+    const window = `from=${new Date(day).toISOString()}&to=${new Date(day + DAY_MS).toISOString()}`;
+    await insert(10, 0);
+    await rollSettledAttributionDays(db.pool, now);
+    await insert(5, 10);
+    const stale = await get<AttributionResponse>(`attribution?${window}&metric=INP&by=target`);
+    assert.equal(stale.source, 'rollup');
+    assert.equal(stale.count, 10, 'the rollup holds what was there when the day was rolled');
+    await rerollAttributionDays(db.pool, new Date(day), new Date(day + DAY_MS));
+    const body = await get<AttributionResponse>(
+      `attribution?${window}&metric=INP&by=target&limit=1`,
+    );
+    assert.equal(body.count, 15);
+    assert.deepEqual(
+      body.groups.map((g) => [g.value, g.count]),
+      [['button#late', 15]],
+    );
   });
 });
 
