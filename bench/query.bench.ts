@@ -1,16 +1,21 @@
 /**
  * Query latency of every dashboard question (summary, time series, histogram, breakdowns by
- * each dimension, pages, slow pages) over 24 h, 7 d and 30 d, uncached and cached, through
+ * each dimension, pages and slow pages by route and by page, comparisons with the previous
+ * window, attribution and phases, the Core Web Vitals assessment) over 24 h, 7 d and 30 d,
+ * uncached and cached, through
  * the whole query-api app (auth, validation, cache, serialisation) with `app.inject()`, so no
  * socket or client library is measured. Target: uncached p50 under 50 ms at 10 M events on a
  * real TimescaleDB, cached under 2 ms (measured figures: the README's Performance section).
  *
  * Loads BENCH_EVENTS (1,000,000) metric rows over the last 30 days, generated in SQL as a real
- * site's traffic looks: page views (about 5 metrics each) on 300 pages with Zipf-like skew (a
- * few pages take most of the traffic), 3 device types (60% mobile), 10 browsers, 6 OSes, 50
- * countries (skewed), 5 connection types, log-normal values slower on mobile and on some pages.
- * Then materialises the rollups (timed), on a real server runs ANALYZE as its autovacuum soon
- * would, and prints the rollups' sizes.
+ * site's traffic looks: page views (about 5 metrics each) on 300 pages (200 of them
+ * `/products/<id>`, one route) with Zipf-like skew (a few pages take most of the traffic), 3
+ * device types (60% mobile), 10 browsers, 6 OSes, 50 countries (skewed), 5 connection types, 4
+ * navigation types, log-normal values slower on mobile and on some pages; LCP, INP and CLS carry
+ * attribution as the SDK's attribution build sends it (a few common elements and targets, a
+ * long tail of 500 card selectors, signed image URLs, phases). Then materialises the rollups
+ * and the daily attribution rollup (timed), on a real server runs ANALYZE as its autovacuum
+ * soon would, and prints the rollups' sizes.
  *
  * Into a fresh embedded TimescaleDB, or DATABASE_URL (a throw-away project, removed at the end
  * unless BENCH_KEEP=1; BENCH_PROJECT=<slug> measures a project a previous BENCH_KEEP run left,
@@ -30,6 +35,7 @@ import {
   loadConfig,
   migrate,
   refreshRollups,
+  rollSettledAttributionDays,
   rollupViews,
   signReadToken,
   type Pool,
@@ -78,10 +84,24 @@ function quantile(sorted: number[], q: number): number {
 /** Page views `first`..`last` of the synthetic site, as metric rows (see the file comment). */
 const LOAD_SQL = `
 INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
-  navigation_type, device_type, browser, os, country, connection)
+  navigation_type, device_type, browser, os, country, connection, attribution)
 SELECT v.t, $1, $2, $3 + v.rank - 1, 's' || v.pv, m.name || v.pv, m.name, v2.value,
   CASE WHEN v2.value <= m.good THEN 'good' WHEN v2.value > m.poor THEN 'poor' ELSE 'needs-improvement' END,
-  v.nav, v.device, v.browser, v.os, v.country, v.conn
+  v.nav, v.device, v.browser, v.os, v.country, v.conn,
+  CASE m.name
+    WHEN 'LCP' THEN jsonb_build_object(
+      'element', CASE WHEN a.r < 0.2 THEN 'div.card:nth-child(' || floor(a.r2 * 500) || ')'
+                      ELSE (ARRAY['img.hero', 'h1.title', 'img.product', 'p.lead'])[1 + floor(a.r2 * 4)::int] END,
+      'url', 'https://cdn.example/img/' || v.rank || '.jpg?sig=' || v.pv,
+      'timeToFirstByte', round(v2.value * 0.25), 'resourceLoadDelay', round(v2.value * 0.15 * a.r),
+      'resourceLoadDuration', round(v2.value * 0.35), 'elementRenderDelay', round(v2.value * (0.25 + 0.15 * (1 - a.r))))
+    WHEN 'INP' THEN jsonb_build_object(
+      'target', (ARRAY['button#buy', 'a.nav', 'input#search', 'div.menu'])[1 + floor(a.r2 * 4)::int],
+      'type', CASE WHEN a.r < 0.8 THEN 'pointer' ELSE 'keyboard' END,
+      'inputDelay', round(v2.value * 0.2 * a.r), 'processingDuration', round(v2.value * 0.5),
+      'presentationDelay', round(v2.value * (0.5 - 0.2 * a.r)))
+    WHEN 'CLS' THEN jsonb_build_object('target', (ARRAY['div.ad-slot', 'footer', 'img.product'])[1 + floor(a.r2 * 3)::int])
+  END
 FROM (
   SELECT pv,
     to_timestamp($6 / 1000.0) - interval '30 days' * random() AS t,
@@ -112,6 +132,7 @@ CROSS JOIN LATERAL (SELECT least(m.median * 50, m.median
     * (CASE v.device WHEN 'mobile' THEN 1.3 WHEN 'tablet' THEN 1.15 ELSE 0.8 END)
     * (0.7 + (v.rank % 7) / 5.0)
     * exp(m.sigma * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))) AS value) v2
+CROSS JOIN LATERAL (SELECT random() AS r, random() AS r2 WHERE v2.value IS NOT NULL) a
 WHERE random() < m.p`;
 
 async function load(pool: Pool, projectId: number, websiteId: number, firstPageId: number) {
@@ -138,7 +159,9 @@ async function setUp(pool: Pool, embedded: boolean): Promise<string> {
     [projectId],
   );
   const { rows: pages } = await pool.query<{ id: number }>(
-    `INSERT INTO pages (website_id, path) SELECT $1, '/p/' || i FROM generate_series(1, $2) i RETURNING id`,
+    `INSERT INTO pages (website_id, path)
+     SELECT $1, CASE WHEN i % 3 = 0 THEN '/category/c' || i ELSE '/products/' || i END
+       FROM generate_series(1, $2) i RETURNING id`,
     [site[0]!.id, PAGES],
   );
   const ids = pages.map((p) => p.id).sort((a, b) => a - b);
@@ -149,6 +172,10 @@ async function setUp(pool: Pool, embedded: boolean): Promise<string> {
   t = performance.now();
   await refreshRollups(pool);
   emit('rollup_refresh_from_scratch_s', (performance.now() - t) / 1000, 's');
+  t = performance.now();
+  const days = await rollSettledAttributionDays(pool);
+  emit('attribution_rollup_days', days.length, 'days');
+  emit('attribution_rollup_s', (performance.now() - t) / 1000, 's');
   if (!embedded) {
     // A real server's autovacuum analyses new rows within minutes; measured right after a bulk
     // load, chunks without statistics get one-row estimates and plans no server keeps for long
@@ -168,6 +195,11 @@ async function rollupSizes(pool: Pool, projectId: number): Promise<void> {
     );
     emit(`rows_${view}`, rows[0]!.n, 'rows');
   }
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM attribution_daily WHERE project_id = $1`,
+    [projectId],
+  );
+  emit('rows_attribution_daily', rows[0]!.n, 'rows');
 }
 
 const QUESTIONS = [
@@ -179,10 +211,26 @@ const QUESTIONS = [
   ['breakdown_os', 'breakdown?metric=LCP&by=os'],
   ['breakdown_country', 'breakdown?metric=LCP&by=country'],
   ['breakdown_connection', 'breakdown?metric=LCP&by=connection'],
+  ['breakdown_navigation_type', 'breakdown?metric=LCP&by=navigationType'],
   ['pages', 'pages?metric=LCP'],
+  ['pages_by_page', 'pages?metric=LCP&groupBy=page'],
   ['slow_pages', 'slow-pages?metric=LCP'],
   ['summary_device_filter', 'summary?device=mobile'],
-  ['summary_page_filter', 'summary?page=/p/1'],
+  ['summary_page_filter', 'summary?page=/products/1'],
+  ['summary_route_filter', 'summary?route=/products/:id'],
+  ['summary_navigation_filter', 'summary?navigationType=back-forward-cache'],
+  ['summary_compare', 'summary?compare=previous'],
+  ['pages_compare', 'pages?metric=LCP&compare=previous'],
+  ['attribution_lcp_element', 'attribution?metric=LCP&by=element'],
+  ['attribution_lcp_url', 'attribution?metric=LCP&by=url'],
+  ['attribution_inp_target', 'attribution?metric=INP&by=target'],
+  ['phases_lcp', 'phases?metric=LCP'],
+  ['phases_inp', 'phases?metric=INP'],
+] as const;
+/** Questions without a window of their own (the assessment is always the last 28 days). */
+const FIXED_QUESTIONS = [
+  ['assessment', 'assessment'],
+  ['assessment_route', 'assessment?route=/products/:id'],
 ] as const;
 const RANGES = ['24h', '7d', '30d'] as const;
 
@@ -236,20 +284,24 @@ async function main(): Promise<void> {
       return ms;
     };
     try {
+      const measure = async (name: string, path: string) => {
+        const uncached: number[] = [];
+        for (let i = 0; i < UNCACHED_RUNS + 2; i++) {
+          await dropCache();
+          const ms = await request(path, 'miss');
+          if (i >= 2) uncached.push(ms); // two warm-up runs
+        }
+        uncached.sort((a, b) => a - b);
+        emit(`${name}_uncached_p50_ms`, quantile(uncached, 0.5), 'ms');
+        emit(`${name}_uncached_p95_ms`, quantile(uncached, 0.95), 'ms');
+      };
       for (const range of RANGES) {
         for (const [name, question] of QUESTIONS) {
           const path = `${question}${question.includes('?') ? '&' : '?'}range=${range}`;
-          const uncached: number[] = [];
-          for (let i = 0; i < UNCACHED_RUNS + 2; i++) {
-            await dropCache();
-            const ms = await request(path, 'miss');
-            if (i >= 2) uncached.push(ms); // two warm-up runs
-          }
-          uncached.sort((a, b) => a - b);
-          emit(`${name}_${range}_uncached_p50_ms`, quantile(uncached, 0.5), 'ms');
-          emit(`${name}_${range}_uncached_p95_ms`, quantile(uncached, 0.95), 'ms');
+          await measure(`${name}_${range}`, path);
         }
       }
+      for (const [name, path] of FIXED_QUESTIONS) await measure(name, path);
       const cached: number[] = [];
       await dropCache();
       await request('summary?range=30d', 'miss');
