@@ -1,8 +1,9 @@
 /**
- * The demo page `rum start` serves: a tiny shop front that loads the SDK's script-tag
- * build, so opening it produces real Core Web Vitals and JS errors. Each page has an LCP
- * image that arrives late, a banner that shifts the layout, a button that blocks the main
- * thread (a slow INP) and a button that throws.
+ * The demo page `rum start` serves: a tiny shop front that loads the SDK's script-tag build
+ * (as `/rum.js`), so opening it produces real Core Web Vitals and JS errors. `rum start` serves
+ * the attribution build, so the dashboard's Why panel names the hero image and the slow button.
+ * Each page has an LCP image that arrives late, a banner that shifts the layout, a button that
+ * blocks the main thread (a slow INP) and a button that throws.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,7 +11,10 @@ import { createServer, type Server } from 'node:http';
 export interface DemoSiteOptions {
   host: string;
   port: number;
-  /** Path of the SDK's IIFE build (`packages/sdk/dist/rum.js`). */
+  /**
+   * Path of the SDK's IIFE build served as `/rum.js`: `packages/sdk/dist/rum.attribution.js`
+   * under `rum start`, or the standard `dist/rum.js`.
+   */
   sdkFile: string;
   ingestKey: string;
   /** Base URL of the ingest API, as the SDK's `data-endpoint`. */
@@ -115,7 +119,8 @@ function stars(count: number): string {
   ).join('');
 }
 
-const HERO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="400" viewBox="0 0 800 400">
+/** The hero picture (800 x 400), busy enough to count for LCP (see `stars`). */
+export const HERO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="400" viewBox="0 0 800 400">
 <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1e3a8a"/><stop offset="1" stop-color="#f97316"/></linearGradient></defs>
 <rect width="800" height="400" fill="url(#sky)"/>
 <g fill="#f8fafc">${stars(400)}</g>

@@ -35,7 +35,7 @@ import { UsageError } from '../usage.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SDK_DIR = join(REPO_ROOT, 'packages/sdk');
-const SDK_FILE = join(SDK_DIR, 'dist/rum.js');
+const SDK_FILE = join(SDK_DIR, 'dist/rum.attribution.js');
 const DASHBOARD_DIR = join(REPO_ROOT, 'apps/dashboard');
 
 /** The project `rum start` creates on first run and shows on the dashboard. */
