@@ -1,44 +1,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { REVOKED_TOKENS_HASH } from '@rum/contract';
 import { lookupIngestKey, verifyReadToken, type Redis } from '@rum/server-kit';
 import { startEmbeddedTimescale } from '@rum/embedded-db';
 import { loadMigrations } from '@rum/server-kit';
 import { connectTestRedis, uniqueName, TEST_JWT_SECRET, TEST_REDIS_URL } from '@rum/testing';
 import pg from 'pg';
+import { rumEnv, runRum, type Run } from './run-rum.ts';
 
-const RUM = fileURLToPath(new URL('../bin/rum.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'rum-cli-'));
 let redis: Redis;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function rum(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    RUM_DATA_DIR: dataDir,
-    JWT_SECRET: TEST_JWT_SECRET,
-    REDIS_URL: TEST_REDIS_URL,
-  };
-  delete env.DATABASE_URL;
-  delete env.NODE_TEST_CONTEXT; // set by node --test; a child node would report to it instead of running
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [RUM, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function rum(...args: string[]): Promise<Run> {
+  return runRum(
+    rumEnv({ RUM_DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: TEST_REDIS_URL }),
+    args,
+  );
 }
 
 /** Runs `fn` on the embedded database of the data folder (while no command holds it). */
@@ -256,10 +236,10 @@ test('rum project routes set and list: patterns win, and re-template the pages a
       `INSERT INTO websites (project_id, domain) SELECT id, 'shop.example' FROM projects WHERE slug = $1 RETURNING id`,
       [slug],
     );
-    await client.query(
-      `INSERT INTO pages (website_id, path) SELECT $1, unnest($2::text[])`,
-      [rows[0]!.id, ['/products/12', '/products/blue-shoe', '/docs/a/b', '/']],
-    );
+    await client.query(`INSERT INTO pages (website_id, path) SELECT $1, unnest($2::text[])`, [
+      rows[0]!.id,
+      ['/products/12', '/products/blue-shoe', '/docs/a/b', '/'],
+    ]);
   });
   const listed = await rum('project', 'routes', 'list', slug);
   assert.equal(listed.code, 0, listed.stderr);

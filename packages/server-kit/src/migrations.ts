@@ -101,10 +101,18 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 
 /**
  * Materialises every rollup over all time now, rather than waiting for the refresh policies
- * (which only look a few days back): for tests, benchmarks and back-filled data.
+ * (which only look a few days back): for tests, benchmarks and back-filled data. `onRefreshed`
+ * hears each rollup as it is done, with the time it took.
  */
-export async function refreshRollups(client: Database): Promise<void> {
-  for (const { view } of await rollupViews(client)) await refresh(client, view);
+export async function refreshRollups(
+  client: Database,
+  onRefreshed: (view: string, ms: number) => void = () => {},
+): Promise<void> {
+  for (const { view } of await rollupViews(client)) {
+    const started = performance.now();
+    await refresh(client, view);
+    onRefreshed(view, Math.round(performance.now() - started));
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { withDatabase } from '../database.ts';
 import { findProject } from '@rum/server-kit';
 import { seededRandom, syntheticPageView, type Random } from '@rum/testing/synthetic-traffic';
 import { UsageError, parseOptions } from '../usage.ts';
+import { demoRegressionFrom, simulateHistory } from './simulate-history.ts';
 import { DEMO_PROJECT } from './start.ts';
 
 /** Events sent when neither --events nor --minutes is given. */
@@ -14,6 +15,10 @@ const DEFAULT_RATE = 20;
 const CONCURRENCY = 8;
 /** Retries of one beacon answered 429 or 503. */
 const MAX_RETRIES = 5;
+/** Most days `--history` fills. */
+const MAX_HISTORY_DAYS = 90;
+/** `--history`: page views on an average weekday unless `--per-day`. */
+const DEFAULT_VIEWS_PER_DAY = 1500;
 
 export interface SimulateOptions {
   key: string | undefined;
@@ -27,6 +32,10 @@ export interface SimulateOptions {
   origin: string;
   errorRate: number;
   seed: number;
+  /** `--history <N>d`: fill the last N days through the workers instead (see simulate-history.ts). */
+  historyDays: number | undefined;
+  /** `--history`: page views on an average weekday. */
+  viewsPerDay: number;
 }
 
 function positive(name: string, raw: string | undefined, integer: boolean): number | undefined {
@@ -49,7 +58,21 @@ export function parseSimulateArgs(args: string[]): SimulateOptions {
     origin: { type: 'string' },
     'error-rate': { type: 'string' },
     seed: { type: 'string' },
+    history: { type: 'string' },
+    'per-day': { type: 'string' },
   });
+  const historyDays = parseHistory(values.history);
+  if (historyDays !== undefined) {
+    const live = (['key', 'endpoint', 'events', 'minutes', 'rate', 'spread'] as const).filter(
+      (name) => values[name] !== undefined,
+    );
+    if (live.length > 0)
+      throw new UsageError(`--history cannot be combined with --${live.join(', --')}`);
+  } else if (values['per-day'] !== undefined) {
+    throw new UsageError('--per-day goes with --history');
+  }
+  const viewsPerDay = positive('per-day', values['per-day'], true) ?? DEFAULT_VIEWS_PER_DAY;
+  if (viewsPerDay === 0) throw new UsageError('--per-day must be at least 1');
   const events = positive('events', values.events, true);
   const minutes = positive('minutes', values.minutes, false);
   if (events !== undefined && minutes !== undefined)
@@ -72,7 +95,21 @@ export function parseSimulateArgs(args: string[]): SimulateOptions {
     origin,
     errorRate,
     seed: positive('seed', values.seed, true) ?? Date.now() % 2 ** 31,
+    historyDays,
+    viewsPerDay,
   };
+}
+
+/** `--history 30d`: whole days, 1 to {@link MAX_HISTORY_DAYS}. */
+function parseHistory(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^([0-9]{1,3})d$/.exec(raw);
+  const days = match ? Number(match[1]) : NaN;
+  if (!(days >= 1 && days <= MAX_HISTORY_DAYS))
+    throw new UsageError(
+      `--history takes whole days from 1d to ${MAX_HISTORY_DAYS}d, e.g. 30d, got "${raw}"`,
+    );
+  return days;
 }
 
 export interface SimulateSummary {
@@ -164,6 +201,8 @@ export async function simulate(
         now: Date.now(),
         spreadMs: options.spreadMinutes * 60_000,
         errorRate: options.errorRate,
+        // The demo's regression is still live: new traffic agrees with `--history`.
+        regressionFrom: demoRegressionFrom(started),
       });
       // Trim the last page view so exactly --events events are sent.
       view.beacon.events = view.beacon.events.slice(
@@ -213,9 +252,35 @@ export async function simulate(
   return summary;
 }
 
-/** `rum simulate`: synthetic traffic for the demo project (or --key) through the ingest API over HTTP. */
+/** One line rewritten in place on a terminal; a line every few seconds in a log. */
+function progressWriter(): (line: string, done: boolean) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastLogged = 0;
+  return (line, done) => {
+    if (tty) process.stderr.write(`\r\x1b[K${line}${done ? '\n' : ''}`);
+    else if (done || Date.now() - lastLogged > 2000) {
+      lastLogged = Date.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+/**
+ * `rum simulate`: synthetic traffic for the demo project (or --key) through the ingest API over
+ * HTTP; with `--history`, past days through the workers' queue.
+ */
 export async function simulateCommand(config: Config, args: string[]): Promise<void> {
   const options = parseSimulateArgs(args);
+  if (options.historyDays !== undefined) {
+    const summary = await simulateHistory(
+      config,
+      { ...options, days: options.historyDays },
+      progressWriter(),
+    );
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (summary.stored === 0 || summary.failedJobs > 0) process.exitCode = 1;
+    return;
+  }
   const endpoint =
     options.endpoint ??
     `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.ingestPort}`;
@@ -226,16 +291,7 @@ export async function simulateCommand(config: Config, args: string[]): Promise<v
     throw new Error(
       `no "${DEMO_PROJECT}" project yet: run \`npm start\` once, or pass --key <ingest key>`,
     );
-  // One line rewritten in place on a terminal; a line every few seconds in a log.
-  const tty = process.stderr.isTTY === true;
-  let lastLogged = 0;
-  const summary = await simulate({ ...options, key, endpoint }, (line, done) => {
-    if (tty) process.stderr.write(`\r${line}${done ? '\n' : ''}`);
-    else if (done || Date.now() - lastLogged > 2000) {
-      lastLogged = Date.now();
-      process.stderr.write(`${line}\n`);
-    }
-  });
+  const summary = await simulate({ ...options, key, endpoint }, progressWriter());
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   if (summary.accepted === 0 && summary.beacons > 0) process.exitCode = 1;
 }

@@ -299,6 +299,10 @@ export async function startCommand(config: Config, args: string[]): Promise<void
       '',
       `  Read token:  ${readToken}`,
       '',
+      'Demo data, from another terminal:',
+      '  npm run simulate                        2,000 events of live traffic now',
+      '  npm run simulate -- --history 30d       fill the last 30 days (daily and weekly patterns, one regression)',
+      '',
       'Press Ctrl-C to stop everything.',
       '',
     ];
