@@ -276,12 +276,17 @@ async function main(): Promise<void> {
       if (keys.length > 0) await redis.del(...keys);
     };
     const request = async (path: string, expect: 'hit' | 'miss'): Promise<number> => {
-      const start = performance.now();
-      const res = await app.inject({ url: `/v1/projects/${slug}/${path}`, headers });
-      const ms = performance.now() - start;
-      if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
-      if (res.headers['x-cache'] !== expect) throw new Error(`${path}: expected a cache ${expect}`);
-      return ms;
+      // The app stores an answer after sending it: the previous run's write may land after
+      // dropCache, so a miss that finds an entry drops it and asks again.
+      for (let attempt = 1; ; attempt++) {
+        const start = performance.now();
+        const res = await app.inject({ url: `/v1/projects/${slug}/${path}`, headers });
+        const ms = performance.now() - start;
+        if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
+        if (res.headers['x-cache'] === expect) return ms;
+        if (expect === 'hit' || attempt === 3) throw new Error(`${path}: expected a cache ${expect}`);
+        await dropCache();
+      }
     };
     try {
       const measure = async (name: string, path: string) => {
