@@ -185,6 +185,9 @@ CREATE TABLE IF NOT EXISTS js_errors (
   browser     text NOT NULL,
   os          text NOT NULL,
   country     text NOT NULL,
+  -- The navigation type of the page view the error's beacon reports (its last metric's); NULL
+  -- when the beacon carried errors only (migration 0009).
+  navigation_type text,
   CONSTRAINT js_errors_idempotency UNIQUE (project_id, session_id, fingerprint, time)
 );
 

@@ -52,6 +52,7 @@ export interface JsError {
   device: string;
   browser: string;
   country: string;
+  navigationType: string | null;
 }
 
 export interface DataSet {
@@ -188,6 +189,7 @@ export function generateDataSet(
       device: pick(DEVICES),
       browser: pick(BROWSERS)[0],
       country: pick(COUNTRIES),
+      navigationType: pick(NAVIGATIONS),
     });
   }
   return { events, errors };
@@ -249,10 +251,10 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
   const e = data.errors;
   await pool.query(
     `INSERT INTO js_errors (time, project_id, website_id, page_id, session_id, fingerprint, message, stack, source,
-       line, col, device_type, browser, os, country)
-     SELECT to_timestamp(t / 1000.0), $1, (SELECT website_id FROM pages WHERE id = p), p, s, f, m, st, 'app.js', 10, 5, d, b, 'any', c
-     FROM unnest($2::float8[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-       AS u(t, p, s, f, m, st, d, b, c)`,
+       line, col, device_type, browser, os, country, navigation_type)
+     SELECT to_timestamp(t / 1000.0), $1, (SELECT website_id FROM pages WHERE id = p), p, s, f, m, st, 'app.js', 10, 5, d, b, 'any', c, nt
+     FROM unnest($2::float8[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+       $11::text[]) AS u(t, p, s, f, m, st, d, b, c, nt)`,
     [
       projectId,
       e.map((x) => x.time),
@@ -264,6 +266,7 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
       e.map((x) => x.device),
       e.map((x) => x.browser),
       e.map((x) => x.country),
+      e.map((x) => x.navigationType),
     ],
   );
   await refreshRollups(pool);
@@ -318,7 +321,10 @@ export function percentileCont(values: readonly number[], p: number): number | n
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
-export function inWindow(events: readonly Event[], w: { from: string; to: string }): Event[] {
+export function inWindow<T extends { time: number }>(
+  events: readonly T[],
+  w: { from: string; to: string },
+): T[] {
   const from = Date.parse(w.from);
   const to = Date.parse(w.to);
   return events.filter((e) => e.time >= from && e.time < to);

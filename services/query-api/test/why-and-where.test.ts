@@ -20,6 +20,7 @@ import {
   type AssessmentResponse,
   type AttributionResponse,
   type BreakdownResponse,
+  type ErrorsResponse,
   type MetricName,
   type PagesResponse,
   type PhasesResponse,
@@ -109,9 +110,15 @@ describe('navigation types', () => {
     }
   });
 
-  test('errors, stored without a navigation type, refuse the filter with a 400', async () => {
-    const body = await get<{ message: string }>('errors?navigationType=reload', 400);
-    assert.match(body.message, /navigationType/);
+  test('errors filter by the navigation type of their page view', async () => {
+    const body = await get<ErrorsResponse>('errors?range=7d&navigationType=reload');
+    const reloads = inWindow(data.errors, body).filter((e) => e.navigationType === 'reload');
+    const groups = groupBy(reloads, (e) => e.fingerprint);
+    assert.ok(reloads.length > 0 && reloads.length < data.errors.length);
+    assert.deepEqual(
+      Object.fromEntries(body.errors.map((e) => [e.fingerprint, e.count])),
+      Object.fromEntries([...groups].map(([fp, es]) => [fp, es.length])),
+    );
   });
 
   test('an unknown navigation type is a 400 naming the parameter', async () => {

@@ -31,9 +31,9 @@ RETURNING project_id, session_id, metric_id AS id, (extract(epoch FROM time) * 1
 
 const ERRORS_SQL = `
 INSERT INTO js_errors (time, project_id, website_id, page_id, session_id, fingerprint, message, stack, source,
-  line, col, device_type, browser, os, country)
+  line, col, device_type, browser, os, country, navigation_type)
 SELECT * FROM unnest($1::timestamptz[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
-  $8::text[], $9::text[], $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[])
+  $8::text[], $9::text[], $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
 ON CONFLICT DO NOTHING
 RETURNING project_id, session_id, fingerprint AS id, (extract(epoch FROM time) * 1000)::bigint AS ts`;
 
@@ -131,6 +131,7 @@ const ERROR_COLUMNS: Column<ErrorInsert>[] = [
   (e) => e.beacon.browser,
   (e) => e.beacon.os,
   (e) => e.beacon.country,
+  (e) => e.row.navigationType,
 ];
 
 /**

@@ -43,6 +43,8 @@ export interface ErrorInsert {
   source: string | null;
   line: number | null;
   col: number | null;
+  /** The page view's, as the beacon's last metric says; null when it carried errors only. */
+  navigationType: string | null;
 }
 
 /** Everything one beacon contributes; the dimensions are shared by all its rows. */
@@ -65,6 +67,7 @@ export function normaliseBeacon(accepted: AcceptedBeacon): NormalisedBeacon {
   const { beacon } = accepted;
   const { domain, path } = splitUrl(beacon.url);
   const device = describeDevice(accepted.userAgent, beacon.device);
+  const navigationType = beacon.events.findLast((e) => e.navigationType)?.navigationType ?? null;
   return {
     projectId: accepted.projectId,
     project: accepted.project,
@@ -92,6 +95,7 @@ export function normaliseBeacon(accepted: AcceptedBeacon): NormalisedBeacon {
       source: error.source || null,
       line: error.line ?? null,
       col: error.col ?? null,
+      navigationType,
     })),
   };
 }

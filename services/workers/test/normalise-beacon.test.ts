@@ -182,6 +182,24 @@ test('a beacon becomes rows with every dimension filled', () => {
   assert.equal(n.errors.length, 1);
   assert.equal(n.errors[0]!.line, null);
   assert.equal(n.errors[0]!.fingerprint.length, 16);
+  assert.equal(n.errors[0]!.navigationType, 'navigate', "the page view's navigation type");
+  const restored = normaliseBeacon(
+    accepted(
+      project,
+      beacon({
+        events: [
+          event({ id: 'a', navigationType: 'navigate' }),
+          event({ id: 'b', navigationType: 'back-forward-cache' }),
+        ],
+        errors: [{ message: 'after the restore', ts: T0 + 5 }],
+      }),
+    ),
+  );
+  assert.equal(restored.errors[0]!.navigationType, 'back-forward-cache', 'the last metric says');
+  const errorsOnly = normaliseBeacon(
+    accepted(project, beacon({ events: [], errors: [{ message: 'alone', ts: T0 + 5 }] })),
+  );
+  assert.equal(errorsOnly.errors[0]!.navigationType, null);
   assert.equal(
     normaliseBeacon(accepted(project, beacon({ connection: {} }))).connection,
     'unknown',

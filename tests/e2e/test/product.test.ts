@@ -652,8 +652,15 @@ test(
       async () => whyValues(await why('range=24h&metric=LCP&by=element&navigationType=reload')),
     );
     assert.equal(await whyRows.first().textContent(), WHY_ELEMENT);
-    // Errors carry no navigation type: their panel says it shows every page view's.
-    await page.locator('[data-testid=errors-note]').waitFor();
+    // Errors follow the navigation-type filter too (an error takes its page view's type).
+    await expectTexts(
+      'the errors of reloads',
+      () => page.locator('[data-testid=error-count]').allTextContents(),
+      async () =>
+        (await queryApi<ErrorsResponse>('errors?range=24h&navigationType=reload')).errors.map(
+          (e) => `${formatCount(e.count)}×`,
+        ),
+    );
 
     // The assessment follows the page filter, a route template included.
     await page.locator('[data-testid=clear-filters]').click();

@@ -191,12 +191,9 @@ export const metricsQuery = querystring({
   limit: limit(1000, 100),
 });
 
-/** Errors are stored without the page view's navigation type: that filter is not taken. */
-const { navigationType: _notStoredOnErrors, ...errorFilterProperties } = filterProperties;
-
 export const errorsQuery = querystring({
   ...windowProperties,
-  ...errorFilterProperties,
+  ...filterProperties,
   limit: limit(500, 50),
 });
 

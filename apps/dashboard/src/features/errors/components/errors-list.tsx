@@ -9,11 +9,6 @@ export function ErrorsList({ filters }: { filters: Filters }) {
   const query = useErrors(filters);
   return (
     <Panel title="JavaScript errors" testId="errors">
-      {filters.navigationType ? (
-        <p className="panel-note" data-testid="errors-note">
-          Errors are not split by navigation type: these are the errors of every page view.
-        </p>
-      ) : null}
       <QueryState
         query={query}
         isEmpty={(d) => d.errors.length === 0}
