@@ -4,15 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import {
-  connectTestRedis,
-  createTestProject,
-  startTestDatabase,
-  type TestDatabase,
-  type TestProject,
-  testConfig,
-} from '@rum/testing';
 import {
   METRIC_NAMES,
   type BreakdownResponse,
@@ -25,52 +16,35 @@ import {
   type SummaryResponse,
   type TimeseriesResponse,
 } from '@rum/contract';
-import type { Redis } from '@rum/server-kit';
-import { buildApp } from '../src/app.ts';
 import { BINS_PER_BUCKET } from '../src/queries/histogram.ts';
 import {
   DAY_MS,
   HOUR_MS,
   binOf,
-  createPages,
   exactShares,
-  generateDataSet,
   groupBy,
   inWindow,
-  insertDataSet,
   percentileCont,
   type DataSet,
   type Event,
   assertClose,
   ofMetric,
   projectGetter,
+  startQueryFixture,
+  type QueryFixture,
   values,
 } from './fixture.ts';
 
-let db: TestDatabase;
-let redis: Redis;
-let app: FastifyInstance;
-let project: TestProject;
+let fixture: QueryFixture | undefined;
 let data: DataSet;
 let get: ReturnType<typeof projectGetter>;
 
 before(async () => {
-  db = await startTestDatabase();
-  redis = connectTestRedis();
-  project = await createTestProject(db.pool, redis);
-  const pages = await createPages(db.pool, project.id);
-  data = generateDataSet(pages, Date.now());
-  await insertDataSet(db.pool, project.id, data);
-  app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
-  await app.ready();
-  get = projectGetter(app, project);
+  fixture = await startQueryFixture();
+  ({ data, get } = fixture);
 });
 
-after(async () => {
-  await app?.close();
-  redis?.disconnect();
-  await db?.stop();
-});
+after(() => fixture?.stop());
 
 function assertShares(
   actual: { good: number; needsImprovement: number; poor: number },

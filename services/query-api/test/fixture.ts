@@ -13,8 +13,17 @@ import {
 } from '@rum/contract';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import type { Pool } from '@rum/server-kit';
+import type { Pool, Redis } from '@rum/server-kit';
 import { refreshRollups } from '@rum/server-kit';
+import {
+  connectTestRedis,
+  createTestProject,
+  startTestDatabase,
+  testConfig,
+  type TestDatabase,
+  type TestProject,
+} from '@rum/testing';
+import { buildApp } from '../src/app.ts';
 // Seeded, so the data set (and any failure) is reproducible.
 import { seededRandom as prng } from '@rum/testing/synthetic-traffic';
 
@@ -294,6 +303,41 @@ export function assertClose(
     Math.abs(actual - expected) <= tolerance,
     `${label}: ${actual} vs exact ${expected} (tolerance ${tolerance})`,
   );
+}
+
+export interface QueryFixture {
+  db: TestDatabase;
+  project: TestProject;
+  data: DataSet;
+  /** When the data set was generated (its newest event is a minute before). */
+  now: number;
+  get: ReturnType<typeof projectGetter>;
+  stop(): Promise<void>;
+}
+
+/** A database holding the generated data set for a new project, and the query API over it. */
+export async function startQueryFixture(): Promise<QueryFixture> {
+  const db = await startTestDatabase();
+  const redis: Redis = connectTestRedis();
+  const project = await createTestProject(db.pool, redis);
+  const pages = await createPages(db.pool, project.id);
+  const now = Date.now();
+  const data = generateDataSet(pages, now);
+  await insertDataSet(db.pool, project.id, data);
+  const app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
+  await app.ready();
+  return {
+    db,
+    project,
+    data,
+    now,
+    get: projectGetter(app, project),
+    stop: async () => {
+      await app.close();
+      redis.disconnect();
+      await db.stop();
+    },
+  };
 }
 
 /** GET under the project's routes with its read token; asserts the status, returns the body. */

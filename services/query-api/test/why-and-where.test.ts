@@ -5,15 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import {
-  connectTestRedis,
-  createTestProject,
-  startTestDatabase,
-  type TestDatabase,
-  type TestProject,
-  testConfig,
-} from '@rum/testing';
+import type { TestDatabase, TestProject } from '@rum/testing';
 import {
   PHASES,
   rate,
@@ -31,52 +23,36 @@ import {
   rerollAttributionDays,
   rollSettledAttributionDays,
   setRoutePatterns,
-  type Redis,
 } from '@rum/server-kit';
-import { buildApp } from '../src/app.ts';
 import {
   DAY_MS,
-  createPages,
   exactShares,
-  generateDataSet,
   groupBy,
   inWindow,
-  insertDataSet,
   percentileCont,
   type DataSet,
   type Event,
   assertClose,
   ofMetric,
   projectGetter,
+  startQueryFixture,
+  type QueryFixture,
   values,
 } from './fixture.ts';
 
+let fixture: QueryFixture | undefined;
 let db: TestDatabase;
-let redis: Redis;
-let app: FastifyInstance;
 let project: TestProject;
 let data: DataSet;
 let get: ReturnType<typeof projectGetter>;
 let now: number;
 
 before(async () => {
-  db = await startTestDatabase();
-  redis = connectTestRedis();
-  project = await createTestProject(db.pool, redis);
-  const pages = await createPages(db.pool, project.id);
-  now = Date.now();
-  data = generateDataSet(pages, now);
-  await insertDataSet(db.pool, project.id, data);
-  app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
-  await app.ready();
-  get = projectGetter(app, project);
+  fixture = await startQueryFixture();
+  ({ db, project, data, get, now } = fixture);
 });
 
-after(async () => {
-  await app?.close();
-  redis?.disconnect();
-  await db?.stop();
-});
+after(() => fixture?.stop());
 
 describe('navigation types', () => {
   for (const range of ['24h', '30d'] as const) {

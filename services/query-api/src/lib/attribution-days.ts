@@ -5,6 +5,7 @@
  */
 import { DAY_MS } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
+import { filterDimensions } from '../queries/group-stats.ts';
 import type { Filters } from './filters.ts';
 import type { TimeWindow } from './window.ts';
 
@@ -15,16 +16,6 @@ export interface AttributionSlices {
   raw: Array<{ from: Date; to: Date }>;
 }
 
-function hasDimensionFilter(f: Filters): boolean {
-  return (
-    f.pageIds !== undefined ||
-    f.device !== undefined ||
-    f.browser !== undefined ||
-    f.country !== undefined ||
-    f.navigationType !== undefined
-  );
-}
-
 export async function attributionSlices(
   db: Pool,
   filters: Filters,
@@ -33,7 +24,7 @@ export async function attributionSlices(
   const whole = { days: [], raw: [{ from: w.from, to: w.to }] };
   const firstDay = Math.ceil(w.from.getTime() / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(w.to.getTime() / DAY_MS) * DAY_MS;
-  if (hasDimensionFilter(filters) || firstDay >= lastDay) return whole;
+  if (filterDimensions(filters).size > 0 || firstDay >= lastDay) return whole;
   const { rows } = await db.query<{ bucket: Date }>(
     `SELECT bucket FROM attribution_days WHERE bucket >= $1 AND bucket < $2 ORDER BY 1`,
     [new Date(firstDay), new Date(lastDay)],

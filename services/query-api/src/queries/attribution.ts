@@ -20,10 +20,10 @@ import { whereClause, type Filters } from '../lib/filters.ts';
 import { SqlParams } from '../lib/sql-params.ts';
 import type { TimeWindow } from '../lib/window.ts';
 import {
-  percentilesFromBins,
-  ratingShares,
+  statsFromBins,
   toGroupStats,
   type Answered,
+  type BinCount,
   type Readers,
 } from './group-stats.ts';
 
@@ -76,13 +76,7 @@ export async function queryAttribution(
     groups = rows;
   } else {
     source = 'rollup';
-    const { rows } = await readers.db.query<{
-      key: string | null;
-      bin: number;
-      n: number;
-      good: number | null;
-      poor: number | null;
-    }>(
+    const { rows } = await readers.db.query<BinCount<string | null>>(
       `SELECT key, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'good') AS good,
               sum(n) FILTER (WHERE rating = 'poor') AS poor
          FROM (SELECT ${value} AS key, m.bin, ${ratingSql('m', q.metric)} AS rating, 1::float8 AS n
@@ -95,18 +89,9 @@ export async function queryAttribution(
         GROUP BY 1, 2 ORDER BY 1, 2`,
       p.values,
     );
-    const byKey = new Map<string | null, typeof rows>();
-    for (const row of rows) {
-      const list = byKey.get(row.key);
-      if (list) list.push(row);
-      else byKey.set(row.key, [row]);
-    }
-    groups = [...byKey].map(([key, bins]) => ({
-      key,
-      count: bins.reduce((s, b) => s + b.n, 0),
-      good: bins.reduce((s, b) => s + (b.good ?? 0), 0),
-      poor: bins.reduce((s, b) => s + (b.poor ?? 0), 0),
-      p75: percentilesFromBins(q.metric, bins, [0.75])[0] ?? null,
+    groups = statsFromBins(rows, [0.75], () => q.metric).map(({ values, ...g }) => ({
+      ...g,
+      p75: values[0] ?? null,
     }));
   }
   const count = groups.reduce((s, g) => s + g.count, 0);
@@ -119,7 +104,6 @@ export async function queryAttribution(
     .map((g) => ({
       value: g.key,
       ...toGroupStats(q.metric, g),
-      shares: ratingShares(g.count, g.good, g.poor),
       poor: g.poor,
       poorShare: poor === 0 ? 0 : g.poor / poor,
     }));

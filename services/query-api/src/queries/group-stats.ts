@@ -93,6 +93,15 @@ export type Plan = { source: 'raw' } | { source: 'rollup'; rollup: RollupKey };
 
 const FILTER_DIMENSIONS = ['device', 'browser', 'country', 'navigationType'] as const;
 
+/** The dimensions `filters` restrict (the page one for a page or route filter). */
+export function filterDimensions(filters: Filters): Set<RollupDimension> {
+  const dimensions = new Set<RollupDimension>(
+    FILTER_DIMENSIONS.filter((d) => filters[d] !== undefined),
+  );
+  if (filters.pageIds !== undefined) dimensions.add('page');
+  return dimensions;
+}
+
 /**
  * Raw rows for short windows (and time buckets under an hour); otherwise the rollups of the one
  * dimension the question filters or groups by (the overall ones when none), or raw rows when it
@@ -105,10 +114,7 @@ export function planFor(
   coarsest: SegmentSource = 'daily',
 ): Plan {
   if (window.source === 'raw' || coarsest === 'raw') return { source: 'raw' };
-  const dimensions = new Set<RollupDimension>(
-    FILTER_DIMENSIONS.filter((d) => filters[d] !== undefined),
-  );
-  if (filters.pageIds !== undefined) dimensions.add('page');
+  const dimensions = filterDimensions(filters);
   if (groupBy && 'column' in groupBy && groupBy.column !== 'metric')
     dimensions.add(groupBy.column === 'route' ? 'page' : groupBy.column);
   if (dimensions.size > 1) return { source: 'raw' };
@@ -210,7 +216,7 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
 }
 
 /** One bin of one group, as summed over the window. */
-interface BinCount<K> {
+export interface BinCount<K> {
   key: K;
   bin: number;
   n: number;
@@ -256,6 +262,18 @@ async function rollupGroupStats<K>(
   const source = await rollupSource(readers, rollup);
   const sql = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
   const { rows } = await readers.db.query<BinCount<K>>(`${sql} ORDER BY 1, 2`, p.values);
+  return statsFromBins(rows, q.percentiles, metricOf);
+}
+
+/**
+ * Count, good, poor and percentiles per key of bin counts sorted by key, then bin. `metricOf`
+ * names the metric whose bins a key's are.
+ */
+export function statsFromBins<K>(
+  rows: readonly BinCount<K>[],
+  percentiles: readonly number[],
+  metricOf: (key: K) => MetricName,
+): GroupStatsRow<K>[] {
   const groups = new Map<string, BinCount<K>[]>();
   for (const row of rows) {
     const id = row.key instanceof Date ? String(row.key.getTime()) : String(row.key);
@@ -278,7 +296,7 @@ async function rollupGroupStats<K>(
       count,
       good,
       poor,
-      values: percentilesFromBins(metricOf(key), bins, q.percentiles),
+      values: percentilesFromBins(metricOf(key), bins, percentiles),
     };
   });
 }
