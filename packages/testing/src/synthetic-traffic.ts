@@ -10,6 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  DAY_MS,
+  HOUR_MS,
   MAX_METRIC_VALUE,
   rate,
   type Beacon,
@@ -888,9 +890,6 @@ export function syntheticPageView(random: Random, options: TrafficOptions): Synt
     contentType: random() < 0.8 ? 'text/plain;charset=UTF-8' : 'application/json',
   };
 }
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Relative traffic per UTC hour (mean 1) of a shop whose visitors are mostly in the Americas

@@ -16,6 +16,8 @@ import {
   BULL_PREFIX,
   COLLECT_JOB_OPTIONS,
   COLLECT_QUEUE,
+  DAY_MS,
+  HOUR_MS,
   type AcceptedBeacon,
   type CollectJob,
 } from '@rum/contract';
@@ -32,8 +34,6 @@ import {
 import { seededRandom, syntheticHistory } from '@rum/testing/synthetic-traffic';
 import { answers } from '../child-processes.ts';
 import { DEMO_PROJECT } from './start.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Beacons per job: ingest's jobs hold up to 32; bigger ones commit a backfill in fewer transactions. */
 const BEACONS_PER_JOB = 100;
@@ -53,7 +53,7 @@ const COUNT_SLACK_MS = 60_000;
  * agrees with the history.
  */
 export function demoRegressionFrom(now: number): number {
-  return Math.floor((now - 9 * DAY_MS) / DAY_MS) * DAY_MS + 14 * 3_600_000;
+  return Math.floor((now - 9 * DAY_MS) / DAY_MS) * DAY_MS + 14 * HOUR_MS;
 }
 
 export interface HistoryOptions {
