@@ -5,9 +5,7 @@
  */
 import { DAY_MS } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
-import { filterDimensions } from '../queries/group-stats.ts';
-import type { Filters } from './filters.ts';
-import type { TimeWindow } from './window.ts';
+import { filterDimensions, type Filters, type TimeWindow } from '@rum/server-kit/aggregates';
 
 export interface AttributionSlices {
   /** Starts of the rolled days read from `attribution_daily`. */

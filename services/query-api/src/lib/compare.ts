@@ -3,7 +3,7 @@
  * this one starts, and each group's change from it.
  */
 import type { Change, Compared, GroupStats } from '@rum/contract';
-import type { TimeWindow } from './window.ts';
+import type { TimeWindow } from '@rum/server-kit/aggregates';
 
 /** The window of the same length just before `w`, answered from the same kind of source. */
 export function previousWindow(w: TimeWindow): TimeWindow {

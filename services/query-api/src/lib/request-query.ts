@@ -2,25 +2,11 @@
 import type { MetricName, QueryFilters, Source, Window } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
 import type { CacheParams } from './cache-key.ts';
-import type { Filters } from './filters.ts';
-import type { TimeWindow } from './window.ts';
+import { pageIdsOf, type Filters, type TimeWindow } from '@rum/server-kit/aggregates';
 
-/**
- * The filters of a query, with its `page` (a path, or a route template) and `route` resolved to
- * page ids: a route is a lookup in `pages`, so it follows the project's current patterns.
- */
+/** The filters of a query, with its `page` and `route` resolved to page ids ({@link pageIdsOf}). */
 export async function filtersOf(db: Pool, projectId: number, q: QueryFilters): Promise<Filters> {
-  let pageIds: number[] | undefined;
-  if (q.page !== undefined || q.route !== undefined) {
-    const { rows } = await db.query<{ id: number }>(
-      `SELECT p.id FROM pages p JOIN websites w ON w.id = p.website_id
-        WHERE w.project_id = $1
-          AND ($2::text IS NULL OR p.path = $2 OR p.route = $2)
-          AND ($3::text IS NULL OR p.route = $3)`,
-      [projectId, q.page ?? null, q.route ?? null],
-    );
-    pageIds = rows.map((r) => r.id);
-  }
+  const pageIds = await pageIdsOf(db, projectId, q);
   return {
     projectId,
     ...(pageIds !== undefined ? { pageIds } : {}),

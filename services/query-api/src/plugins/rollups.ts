@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { RollupCatalog } from '../lib/rollup-catalog.ts';
+import { RollupCatalog } from '@rum/server-kit/aggregates';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -16,9 +16,13 @@ import {
   type MetricName,
   type Source,
 } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, type Answered, type Readers } from './group-stats.ts';
+import {
+  type Filters,
+  type TimeWindow,
+  groupStats,
+  type Answered,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 
 const DEVICES: Readonly<Record<FormFactor, readonly string[]>> = {
   mobile: ['mobile', 'tablet'],

@@ -16,16 +16,17 @@ import {
 } from '@rum/contract';
 import { NONE_VALUE, attributionValueSql, ratingSql } from '@rum/server-kit';
 import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
-import { whereClause, type Filters } from '../lib/filters.ts';
-import { SqlParams } from '../lib/sql-params.ts';
-import type { TimeWindow } from '../lib/window.ts';
 import {
+  whereClause,
+  type Filters,
+  SqlParams,
+  type TimeWindow,
   statsFromBins,
   toGroupStats,
   type Answered,
   type BinCount,
   type Readers,
-} from './group-stats.ts';
+} from '@rum/server-kit/aggregates';
 
 export interface AttributionAnswer {
   count: number;

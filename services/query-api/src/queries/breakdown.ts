@@ -1,8 +1,13 @@
 import type { BreakdownDimension, BreakdownRow, MetricName } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import { BREAKDOWN_COLUMNS } from '../lib/sql-identifiers.ts';
-import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats, type Answered, type Readers } from './group-stats.ts';
+import {
+  type Filters,
+  BREAKDOWN_COLUMNS,
+  type TimeWindow,
+  groupStats,
+  toGroupStats,
+  type Answered,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 
 /** p75, count and shares of `metric` per value of one dimension, most samples first. */
 export async function queryBreakdown(

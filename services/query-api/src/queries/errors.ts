@@ -1,8 +1,6 @@
 import type { ErrorGroup } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
-import { whereClause, type Filters } from '../lib/filters.ts';
-import { SqlParams } from '../lib/sql-params.ts';
-import type { TimeWindow } from '../lib/window.ts';
+import { whereClause, type Filters, SqlParams, type TimeWindow } from '@rum/server-kit/aggregates';
 
 interface ErrorGroupRow {
   fingerprint: string;

@@ -1,8 +1,14 @@
 import { binEdges, type HistogramBucket, type MetricName } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import { SqlParams } from '../lib/sql-params.ts';
-import type { TimeWindow } from '../lib/window.ts';
-import { binCountsSql, planFor, rollupSource, type Answered, type Readers } from './group-stats.ts';
+import {
+  type Filters,
+  SqlParams,
+  type TimeWindow,
+  binCountsSql,
+  planFor,
+  rollupSource,
+  type Answered,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 
 /**
  * Fine histogram bins (ratio 1.02) merged this many at a time into display buckets

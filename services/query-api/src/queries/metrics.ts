@@ -1,8 +1,6 @@
 import type { MetricRow } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
-import { whereClause, type Filters } from '../lib/filters.ts';
-import { SqlParams } from '../lib/sql-params.ts';
-import type { TimeWindow } from '../lib/window.ts';
+import { whereClause, type Filters, SqlParams, type TimeWindow } from '@rum/server-kit/aggregates';
 import { METRIC_ROW_COLUMNS, toMetricRow, type MetricDbRow } from './rows.ts';
 
 /** Raw metric rows in the window, newest first. */

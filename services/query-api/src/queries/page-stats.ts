@@ -1,7 +1,12 @@
 import type { MetricName, PageGrouping, PageStats } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import type { TimeWindow } from '../lib/window.ts';
-import { groupStats, toGroupStats, type Answered, type Readers } from './group-stats.ts';
+import {
+  type Filters,
+  type TimeWindow,
+  groupStats,
+  toGroupStats,
+  type Answered,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 
 export interface PageStatsQuery {
   filters: Filters;

@@ -6,10 +6,15 @@
 import { PHASES, THRESHOLDS, type PhaseRow, type PhasedMetric, type Source } from '@rum/contract';
 import { PHASE_KEY, durationBinSql, phaseRowsSql, ratingSql } from '@rum/server-kit';
 import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
-import { whereClause, type Filters } from '../lib/filters.ts';
-import { SqlParams } from '../lib/sql-params.ts';
-import type { TimeWindow } from '../lib/window.ts';
-import { percentilesFromBins, type Answered, type Readers } from './group-stats.ts';
+import {
+  whereClause,
+  type Filters,
+  SqlParams,
+  type TimeWindow,
+  percentilesFromBins,
+  type Answered,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 
 export async function queryPhases(
   readers: Readers,

@@ -1,5 +1,5 @@
 import type { PageStats } from '@rum/contract';
-import type { Answered, Readers } from './group-stats.ts';
+import type { Answered, Readers } from '@rum/server-kit/aggregates';
 import { byLabel, pageStats, type PageStatsQuery } from './page-stats.ts';
 
 /**

@@ -1,7 +1,13 @@
 import type { Interval, MetricName, Percentile, TimeseriesPoint } from '@rum/contract';
-import type { Filters } from '../lib/filters.ts';
-import { bucketStarts, coarsestFor, type TimeWindow } from '../lib/window.ts';
-import { groupStats, type Answered, type Readers } from './group-stats.ts';
+import {
+  type Filters,
+  bucketStarts,
+  coarsestFor,
+  type TimeWindow,
+  groupStats,
+  type Answered,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 
 /**
  * One point per `time_bucket(interval)` bucket overlapping the window, oldest first. Buckets

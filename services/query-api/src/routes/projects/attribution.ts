@@ -9,7 +9,7 @@ import {
   type QueryFilters,
 } from '@rum/contract';
 import { badParameter } from '@rum/server-kit/http';
-import { resolveWindow } from '../../lib/window.ts';
+import { resolveWindow } from '@rum/server-kit/aggregates';
 import { queryAssessment } from '../../queries/assessment.ts';
 import { queryAttribution } from '../../queries/attribution.ts';
 import { queryPhases } from '../../queries/phases.ts';

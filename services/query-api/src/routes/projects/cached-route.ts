@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Comparison, ComparedWindow, QueryFilters, Source, Window } from '@rum/contract';
 import { previousWindow } from '../../lib/compare.ts';
 import { cacheKey, type CacheParams } from '../../lib/cache-key.ts';
-import type { Filters } from '../../lib/filters.ts';
+import { type Filters, resolveWindow, type TimeWindow } from '@rum/server-kit/aggregates';
 import { cacheParamsOf, filtersOf, windowBody } from '../../lib/request-query.ts';
-import { resolveWindow, type TimeWindow } from '../../lib/window.ts';
 import type { CachedOperation } from '../../plugins/cache.ts';
 import { errorResponses } from '../../schemas/responses.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ListQuery, MetricsResponse } from '@rum/contract';
 import { filtersOf, windowBody } from '../../lib/request-query.ts';
-import { resolveWindow } from '../../lib/window.ts';
+import { resolveWindow } from '@rum/server-kit/aggregates';
 import { queryMetrics } from '../../queries/metrics.ts';
 import { metricsQuery } from '../../schemas/query-strings.ts';
 import { errorResponses, metricsResponse } from '../../schemas/responses.ts';

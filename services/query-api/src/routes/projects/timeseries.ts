@@ -7,7 +7,7 @@ import {
   type TimeseriesResponse,
 } from '@rum/contract';
 import type { MetricQuery } from '../../lib/request-query.ts';
-import { checkInterval, spanMs } from '../../lib/window.ts';
+import { checkInterval, spanMs } from '@rum/server-kit/aggregates';
 import { queryTimeseries } from '../../queries/timeseries.ts';
 import { timeseriesQuery } from '../../schemas/query-strings.ts';
 import { timeseriesResponse } from '../../schemas/responses.ts';

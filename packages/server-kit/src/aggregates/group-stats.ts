@@ -24,10 +24,10 @@ import {
   type RatingShares,
   type Source,
 } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
-import { whereClause, type Filters } from '../lib/filters.ts';
-import type { RollupCatalog } from '../lib/rollup-catalog.ts';
-import { SqlParams } from '../lib/sql-params.ts';
+import type { Pool } from '../db.ts';
+import { whereClause, type Filters } from './filters.ts';
+import type { RollupCatalog } from './rollup-catalog.ts';
+import { SqlParams } from './sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
@@ -37,8 +37,8 @@ import {
   type RollupKey,
   type SegmentSource,
   type SegmentTable,
-} from '../lib/sql-identifiers.ts';
-import { segments, type TimeWindow, type Watermarks } from '../lib/window.ts';
+} from './sql-identifiers.ts';
+import { segments, type TimeWindow, type Watermarks } from './window.ts';
 
 /** What the aggregate queries read: the pool, and where the rollups are (the app has both). */
 export interface Readers {

@@ -13,7 +13,7 @@ import {
   type Range,
   type Source,
 } from '@rum/contract';
-import { badParameter } from '@rum/server-kit/http';
+import { badParameter } from '../http/service-error.ts';
 import type { SegmentSource } from './sql-identifiers.ts';
 
 export const INTERVAL_MS: Readonly<Record<Interval, number>> = {

@@ -2,8 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '@rum/contract';
-import { bucketStarts, resolveWindow, segments, type TimeWindow } from '../src/lib/window.ts';
-import { cacheKey } from '../src/lib/cache-key.ts';
+import {
+  bucketStarts,
+  resolveWindow,
+  segments,
+  type TimeWindow,
+} from '../src/aggregates/window.ts';
 
 const NOW = Date.parse('2026-03-10T13:47:12.345Z');
 
@@ -134,16 +138,4 @@ test('time buckets are aligned like time_bucket() and cover the window', () => {
   );
   assert.equal(bucketStarts(w, '1m')[0], Date.parse('2026-03-10T01:07:00Z'));
   assert.equal(MINUTE_MS, 60_000);
-});
-
-test('cache keys are canonical: sorted, encoded, undefined dropped', () => {
-  assert.equal(
-    cacheKey('demo', 'summary', {
-      range: '24h',
-      page: '/a b&c',
-      metric: undefined,
-      device: 'mobile',
-    }),
-    'project:demo:summary:device=mobile&page=%2Fa%20b%26c&range=24h',
-  );
 });

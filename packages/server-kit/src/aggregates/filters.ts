@@ -3,6 +3,7 @@
  * bind parameters. The column names are the same in `metrics`, the rollups and `js_errors`.
  */
 import type { MetricName } from '@rum/contract';
+import type { Pool } from '../db.ts';
 import type { SqlParams } from './sql-params.ts';
 
 /** The validated filters of one request, for one project. */
@@ -50,4 +51,25 @@ export function whereClause(
   // a month of one page's rollup rows, 13 ms against 995 ms).
   if (f.pageIds !== undefined) parts.push(`${alias}.page_id = ANY(${p.add(f.pageIds)}::int[])`);
   return parts.join(' AND ');
+}
+
+/**
+ * The ids of the project's pages at `page` (a path, or a route template) and at `route`;
+ * undefined when neither is given (no page filter). A route is a lookup in `pages`, so it
+ * follows the project's current patterns.
+ */
+export async function pageIdsOf(
+  db: Pool,
+  projectId: number,
+  q: { page?: string | undefined; route?: string | undefined },
+): Promise<number[] | undefined> {
+  if (q.page === undefined && q.route === undefined) return undefined;
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT p.id FROM pages p JOIN websites w ON w.id = p.website_id
+      WHERE w.project_id = $1
+        AND ($2::text IS NULL OR p.path = $2 OR p.route = $2)
+        AND ($3::text IS NULL OR p.route = $3)`,
+    [projectId, q.page ?? null, q.route ?? null],
+  );
+  return rows.map((r) => r.id);
 }

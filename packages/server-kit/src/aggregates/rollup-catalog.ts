@@ -9,7 +9,7 @@
  * the view's union), 18 ms on the hypertable.
  */
 import pg from 'pg';
-import type { Pool } from '@rum/server-kit';
+import type { Pool } from '../db.ts';
 import {
   rollupViewsOf,
   type RollupKey,
