@@ -7,6 +7,7 @@ export * from './metrics.ts';
 export * from './beacon.ts';
 export * from './live.ts';
 export * from './query.ts';
+export * from './crux.ts';
 export * from './job.ts';
 export * from './names.ts';
 export * from './errors.ts';

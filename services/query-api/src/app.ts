@@ -19,6 +19,7 @@ import cachePlugin from './plugins/cache.ts';
 import type { RateLimitPluginOptions } from './plugins/rate-limit.ts';
 import revokedTokensPlugin from './plugins/revoked-tokens.ts';
 import rollupsPlugin from './plugins/rollups.ts';
+import cruxRoutes from './routes/crux.ts';
 import projectRoutes from './routes/projects/index.ts';
 
 export interface AppOptions {
@@ -48,14 +49,19 @@ export const queryApi: FastifyPluginAsync<AppOptions> = async (app, opts) => {
         version: '1.0.0',
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // The CrUX-compatible routes also take the token as CrUX clients send their API key.
+          readTokenKey: { type: 'apiKey', in: 'query', name: 'key' },
+        },
       },
     },
   });
   // Bearer tokens, not cookies: any origin may call (the dashboard runs on another port).
   await app.register(cors, {
     origin: '*',
-    methods: ['GET', 'HEAD', 'OPTIONS'],
+    // POST: the CrUX-compatible routes (read-only, as CrUX's own API posts its questions).
+    methods: ['GET', 'HEAD', 'OPTIONS', 'POST'],
     allowedHeaders: ['Authorization', 'Content-Type'],
     exposedHeaders: [
       'x-cache',
@@ -95,6 +101,11 @@ export const queryApi: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   app.get('/docs/json', { schema: { hide: true } as FastifySchema }, async () => app.swagger());
   await app.register(projectRoutes, {
     prefix: '/v1/projects/:project',
+    jwtSecret,
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+  });
+  await app.register(cruxRoutes, {
+    prefix: '/v1',
     jwtSecret,
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { InvalidTokenError, verifyReadToken } from '@rum/server-kit';
 import { ERROR_CODES } from '@rum/contract';
 import { ServiceError } from '@rum/server-kit/http';
@@ -18,6 +19,14 @@ declare module 'fastify' {
 
 export interface AuthPluginOptions {
   jwtSecret: string;
+  /** Where the token is read; default the `Authorization: Bearer` header ({@link bearerToken}). */
+  tokenOf?: (request: FastifyRequest) => string | undefined;
+  /**
+   * `path` (default): the route's `:project` must be the token's project (else 403);
+   * `token`: the token alone names the project (the CrUX-compatible routes have no project in
+   * their path).
+   */
+  projectFrom?: 'path' | 'token';
 }
 
 /** Project ids are remembered this long (a deleted project stops answering within it). */
@@ -48,7 +57,9 @@ export default fp<AuthPluginOptions>(
 
     app.decorateRequest('project', null as unknown as AuthenticatedProject);
     app.addHook('preValidation', async (request) => {
-      const token = bearerToken(request.headers.authorization);
+      const token = opts.tokenOf
+        ? opts.tokenOf(request)
+        : bearerToken(request.headers.authorization);
       if (!token) {
         throw new ServiceError(
           401,
@@ -73,7 +84,10 @@ export default fp<AuthPluginOptions>(
       if (app.revokedTokens.has(tokenId)) {
         throw new ServiceError(401, ERROR_CODES.unauthorized, `read token ${tokenId} was revoked`);
       }
-      const slug = (request.params as { project?: string }).project ?? '';
+      const slug =
+        opts.projectFrom === 'token'
+          ? project
+          : ((request.params as { project?: string }).project ?? '');
       if (project !== slug) {
         throw new ServiceError(
           403,

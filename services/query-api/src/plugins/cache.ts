@@ -14,6 +14,8 @@ export const CACHE_TTL_SECONDS = {
   attribution: 120,
   phases: 120,
   assessment: 300,
+  'crux-record': 60,
+  'crux-history': 300,
 } as const;
 
 export type CachedOperation = keyof typeof CACHE_TTL_SECONDS;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { ERROR_CODES } from '@rum/contract';
 import { ServiceError } from '@rum/server-kit/http';
@@ -10,6 +11,8 @@ export interface RateLimitPluginOptions {
   max?: number;
   /** Window length in ms; default one minute. */
   timeWindowMs?: number;
+  /** Where the token the limit is counted per is read; default the Bearer header. */
+  tokenOf?: (request: FastifyRequest) => string | undefined;
 }
 
 export const DEFAULT_RATE_LIMIT = 1000;
@@ -30,7 +33,9 @@ export default fp<RateLimitPluginOptions>(
       skipOnError: true,
       // Tokens are secrets: only their hash goes into Redis keys.
       keyGenerator: (request) => {
-        const token = bearerToken(request.headers.authorization);
+        const token = opts.tokenOf
+          ? opts.tokenOf(request)
+          : bearerToken(request.headers.authorization);
         return token ? `t:${createHash('sha256').update(token).digest('hex')}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) =>
