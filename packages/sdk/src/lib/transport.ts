@@ -6,8 +6,9 @@ import { retryDelay } from './retryDelay.ts';
  * Sends one beacon body.
  *
  * On unload (`unload` true) only `sendBeacon` is reliable: the browser keeps it alive after
- * the page is gone. A `text/plain` Blob is a CORS-safelisted type, so no preflight is
- * needed. When sendBeacon refuses (its per-page queue is full) a keepalive fetch is tried.
+ * the page is gone. A string body goes as `text/plain;charset=UTF-8`, a CORS-safelisted type,
+ * so no preflight is needed. When sendBeacon refuses (its per-page queue is full) a keepalive
+ * fetch is tried.
  *
  * Otherwise the page is alive: gzip with CompressionStream (asynchronous, which is why it
  * is never used on unload) and fetch, retrying 408, 429 and 5xx as `Retry-After` asks.
@@ -18,15 +19,15 @@ export async function transport(
   unload?: boolean,
   attempt = 0,
 ): Promise<void> {
-  if (unload && navigator.sendBeacon?.(url, new Blob([body], { type: 'text/plain' }))) return;
-  const zip = !unload && !!self.CompressionStream;
+  if (unload && navigator.sendBeacon?.(url, body)) return;
+  const zip = !unload && self.CompressionStream;
   try {
     const { status, headers } = await fetch(url, {
       method: 'POST',
-      // A string body is sent as text/plain;charset=UTF-8; the gzip Blob carries text/plain.
+      // A string body is sent as text/plain;charset=UTF-8; the untyped gzip Blob needs the header.
       body: zip ? await gzip(body) : body,
       keepalive: true,
-      headers: zip ? { 'content-encoding': 'gzip' } : {},
+      headers: zip ? { 'content-encoding': 'gzip', 'content-type': 'text/plain' } : {},
     });
     const wait = retryDelay(headers.get('retry-after'), attempt);
     // Also after an unload fallback fetch: the timer simply never fires once the page is gone.
