@@ -1,6 +1,6 @@
 /**
  * Script-tag build (`dist/rum.js`), configured by the tag's `data-key`, `data-endpoint`,
- * `data-sample-rate` and `data-keep-query` attributes.
+ * `data-release`, `data-sample-rate` and `data-keep-query` attributes.
  */
 // One module per metric (not the pre-bundled entry) so rollup.config.js can drop dead code.
 import { onCLS } from 'web-vitals/onCLS.js';

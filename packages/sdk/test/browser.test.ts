@@ -156,6 +156,10 @@ describe('metrics', () => {
       JSON.stringify(device),
     );
     assert.ok(connection?.effectiveType, 'navigator.connection is read');
+    assert.ok(
+      accepted().every((b) => !('release' in b.beacon)),
+      'no data-release: no release field',
+    );
   });
 });
 
@@ -237,6 +241,7 @@ describe('transport', () => {
     assert.ok(failed, 'the first attempt got the 503');
     assert.deepEqual(ok.beacon, failed.beacon, 'the retry resends the same batch');
     assert.equal(ok.contentEncoding, 'gzip');
+    assert.match(ok.contentType!, /^text\/plain/, 'the gzip body is sent as text/plain');
     assert.ok(ok.beacon.errors!.length >= 8, 'flushed by size, not on hide');
   });
 });
@@ -321,7 +326,7 @@ describe('options', () => {
     );
   });
 
-  it('the script-tag build works from data- attributes alone (key, endpoint, keep-query)', async () => {
+  it('the script-tag build works from data- attributes alone (key, endpoint, keep-query, release)', async () => {
     const page = await open('script-tag.html', '?campaign=spring');
     await settle(page);
     await hide(page);
@@ -333,5 +338,48 @@ describe('options', () => {
     );
     assert.ok(fromThisPage.length > 0);
     assert.deepEqual([...new Set(fromThisPage.map((b: Captured) => b.key))], ['pk_tag']);
+    assert.deepEqual([...new Set(fromThisPage.map((b: Captured) => b.beacon.release))], ['v1.2.3']);
+  });
+
+  /**
+   * Opens release.html (npm build) with `query`, then makes it send both kinds of beacon: a
+   * live flush (an SPA route change: gzipped fetch) and an unload flush (hidden: sendBeacon).
+   * Returns the accepted beacons, at least one of each kind.
+   */
+  async function releasePageBeacons(query: string): Promise<Captured[]> {
+    const page = await open('release.html', query);
+    await settle(page);
+    await page.evaluate(() => history.pushState({}, '', '/fixtures/release-next'));
+    await waitFor('the live flush', () => accepted().some((b) => b.contentEncoding == 'gzip'));
+    await hide(page);
+    await waitFor('the unload flush', () => accepted().some((b) => b.contentEncoding == undefined));
+    return accepted();
+  }
+
+  it('the release option goes with every beacon, gzipped or by sendBeacon (npm build)', async () => {
+    const beacons = await releasePageBeacons('?release=2024.06.01-build.7');
+    assert.deepEqual([...new Set(beacons.map((b) => b.beacon.release))], ['2024.06.01-build.7']);
+    assert.ok(allErrors().some((e) => e.message.includes('release page error')));
+  });
+
+  it('an over-long release is cut to the contract cap, not refused', async () => {
+    const release = 'r'.repeat(LIMITS.release) + '-and-then-some';
+    const beacons = await releasePageBeacons(`?release=${release}`);
+    // afterEach checks that ingest's schema refused none of them.
+    assert.deepEqual(
+      [...new Set(beacons.map((b) => b.beacon.release))],
+      [release.slice(0, LIMITS.release)],
+    );
+  });
+
+  it('no release option, or an empty one, sends no release field', async () => {
+    for (const query of ['', '?release=']) {
+      server.beacons.length = 0;
+      const beacons = await releasePageBeacons(query);
+      assert.ok(
+        beacons.every((b) => !('release' in b.beacon)),
+        `release.html${query}: ${JSON.stringify(beacons.map((b) => b.beacon.release))}`,
+      );
+    }
   });
 });

@@ -75,3 +75,28 @@ test('a beacon carrying such text from the page is accepted once sent', () => {
     'Error: boom\uFFFD \uFFFD '.padEnd(LIMITS.message + 6, 'z') + '😀',
   );
 });
+
+test('the release is cut to its contract cap, which the schema accepts', () => {
+  const release = 'v1.2.3+' + 'b'.repeat(LIMITS.release * 2);
+  const [body] = splitBatch({ sid: 's1', url: 'https://example.com/p', release }, [
+    { id: 'v6-1', name: 'LCP', value: 1200, ts: Date.now() },
+  ]);
+  const beacon = JSON.parse(body!);
+  assert.equal(beacon.release, release.slice(0, LIMITS.release));
+  assert.equal(validateBeacon(beacon).error, undefined);
+});
+
+test('an empty string is left out (an empty release is none), except an empty message', () => {
+  assert.deepEqual(sent({ release: '', stack: '', source: 'a.js', message: '' }), {
+    source: 'a.js',
+    message: 'Error',
+  });
+  const event: BeaconEvent = { id: 'v6-1', name: 'LCP', value: 1200, ts: Date.now() };
+  for (const release of ['', undefined]) {
+    const beacon = JSON.parse(
+      splitBatch({ sid: 's1', url: 'https://e.com/', release }, [event])[0]!,
+    );
+    assert.equal('release' in beacon, false, `release ${JSON.stringify(release)}: no field`);
+    assert.equal(validateBeacon(beacon).error, undefined);
+  }
+});

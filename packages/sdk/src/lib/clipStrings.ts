@@ -7,13 +7,16 @@ const CAPS: Record<string, number> = {
   message: LIMITS.message,
   stack: LIMITS.stack,
   source: LIMITS.url,
+  release: LIMITS.release,
 };
 
 /**
  * `JSON.stringify` replacer making every string one the ingest API accepts, which refuses
  * the whole beacon otherwise (`isStorableText` and `LIMITS` in the contract):
  * - cut to the contract's cap (longer strings are rejected, not truncated); an empty
- *   message would also be rejected, so it becomes "Error";
+ *   message would also be rejected, so it becomes "Error", and any other empty string is
+ *   left out (the schema refuses it or means the same by its absence; an empty `release`
+ *   is no release);
  * - then U+0000 and unpaired UTF-16 surrogates (page text, or the cut itself landing
  *   inside a pair) become U+FFFD, one code unit for one, so the cap still holds. With the
  *   `u` flag the class matches only unpaired surrogates;
@@ -26,6 +29,6 @@ export function clipStrings(key: string, value: unknown): unknown {
     : typeof value == 'string'
       ? value
           .slice(0, CAPS[key] || LIMITS.attributionValue)
-          .replace(/[\0\uD800-\uDFFF]/gu, '\uFFFD') || (key == 'message' ? 'Error' : '')
+          .replace(/[\0\uD800-\uDFFF]/gu, '\uFFFD') || (key == 'message' ? 'Error' : undefined)
       : value;
 }

@@ -2,8 +2,8 @@ import type { Options } from './types.ts';
 
 /**
  * Options from the running script tag's `data-` attributes: `data-key`, `data-endpoint`,
- * `data-sample-rate` (kept as a string: `Math.random() < "0.5"` compares as a number) and
- * `data-keep-query` (its presence means true). A `beforeSend` hook comes from the
+ * `data-release`, `data-sample-rate` (kept as a string: `Math.random() < "0.5"` compares as a
+ * number) and `data-keep-query` (its presence means true). A `beforeSend` hook comes from the
  * `window.rumBeforeSend` global instead (see `start`). Must run while the script executes:
  * `document.currentScript` is null afterwards.
  */

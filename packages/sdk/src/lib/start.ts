@@ -38,7 +38,7 @@ export function start(options: Options, reporters: Reporter[], attribute?: Attri
     timer = 0;
     // An empty queue (or one holding only stale items) gives no body.
     for (const body of splitBatch(
-      { sid, url, device, connection: detectConnection() },
+      { sid, url, release: options.release, device, connection: detectConnection() },
       queue.splice(0),
     )) {
       void transport(endpoint, body, unload);

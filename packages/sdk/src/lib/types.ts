@@ -23,6 +23,12 @@ export interface Options {
   attribution?: boolean;
   /** Keep the query string and fragment of page URLs. Default false: they are dropped. */
   keepQuery?: boolean;
+  /**
+   * The site's release (a version, build or commit, e.g. `v1.2.3`), sent with every beacon so
+   * metrics and errors can be compared per deploy. Cut to the contract's `LIMITS.release`
+   * characters; absent or empty: no release is sent.
+   */
+  release?: string;
 }
 
 /** The fields of a web-vitals metric (or our FID report) that end up on the wire. */

@@ -1,6 +1,6 @@
 /**
  * A tiny HTTP server for the browser tests: serves the fixture pages (with the collect
- * endpoint and key filled in), the built SDK and web-vitals, a slow LCP image, and captures
+ * endpoint, key and, for npm-build pages, the web-vitals import map filled in), the built SDK and web-vitals, a slow LCP image, and captures
  * every beacon POSTed to /run/<test run>/v1/collect. Each beacon is checked against the real ingest schema
  * (`validateBeacon` from @rum/contract/schema); a rejected one is answered 400 and kept in
  * `rejected` so the test can fail on it.
@@ -32,6 +32,16 @@ const HERO_SVG =
     return `<rect x="${x}" y="${y}" width="${20 + (i % 30)}" height="${15 + (i % 25)}" fill="#${((i * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}"/>`;
   }).join('') +
   '</svg>';
+/**
+ * Put in place of `<!-- %IMPORT_MAP% -->` in a fixture page that imports the npm build
+ * (`dist/esm`): resolves `web-vitals` as an app's bundler would, to the copy served here.
+ */
+const IMPORT_MAP = `<script type="importmap">${JSON.stringify({
+  imports: {
+    'web-vitals': '/node_modules/web-vitals/dist/web-vitals.js',
+    'web-vitals/attribution': '/node_modules/web-vitals/dist/web-vitals.attribution.js',
+  },
+})}</script>`;
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -145,7 +155,9 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     }
     if (path.startsWith('/fixtures/')) {
       return void serveFile(res, join(SDK_DIR, 'test', path), (html) =>
-        html.replaceAll('%ENDPOINT%', `http://localhost:${port}/run/${run}`),
+        html
+          .replaceAll('%ENDPOINT%', `http://localhost:${port}/run/${run}`)
+          .replace('<!-- %IMPORT_MAP% -->', IMPORT_MAP),
       );
     }
     if (path.startsWith('/dist/')) return void serveFile(res, join(SDK_DIR, path));
