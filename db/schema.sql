@@ -149,6 +149,8 @@ CREATE TABLE IF NOT EXISTS metrics (
   country         text NOT NULL,
   connection      text NOT NULL DEFAULT 'unknown',
   attribution     jsonb,
+  -- The release the page ran (the SDK's `release` option); NULL when none was sent.
+  release         text,
   -- Log-spaced histogram bin (ratio 1.02; CLS in thousandths). Must match binOf() in
   -- packages/contract/src/metrics.ts. The rollups count rows per bin.
   bin             smallint GENERATED ALWAYS AS (
@@ -188,6 +190,8 @@ CREATE TABLE IF NOT EXISTS js_errors (
   -- The navigation type of the page view the error's beacon reports (its last metric's); NULL
   -- when the beacon carried errors only (migration 0009).
   navigation_type text,
+  -- The release the page ran, as on `metrics`.
+  release     text,
   CONSTRAINT js_errors_idempotency UNIQUE (project_id, session_id, fingerprint, time)
 );
 
@@ -241,6 +245,72 @@ CREATE TABLE IF NOT EXISTS attribution_days (
   bucket    timestamptz PRIMARY KEY,
   rolled_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- When each release was first and last seen (the time of its earliest and latest stored row),
+-- kept by the workers as they store rows: `GET …/releases` lists them and the dashboard marks
+-- `first_seen` on its time series. `last_seen` is brought forward at most once a minute per
+-- worker process, so a busy release's row is not a lock every transaction waits on.
+CREATE TABLE IF NOT EXISTS releases (
+  project_id integer NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  release    text NOT NULL,
+  first_seen timestamptz NOT NULL,
+  last_seen  timestamptz NOT NULL,
+  PRIMARY KEY (project_id, release)
+);
+
+CREATE INDEX IF NOT EXISTS releases_project_first_seen_idx ON releases (project_id, first_seen DESC);
+
+-- Alert rules and their state changes. Rules are created by `rum alert create`
+-- (the query API stays read-only) and evaluated by the workers every minute; a state change
+-- is an `alert_events` row, delivered to the rule's webhook until it is acknowledged with a
+-- 2xx or an hour has passed. Deleting a rule deletes its events, so nothing of it is delivered.
+CREATE TABLE IF NOT EXISTS alert_rules (
+  id          text PRIMARY KEY,
+  project_id  integer NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  metric      text NOT NULL CHECK (metric IN ('LCP', 'INP', 'CLS', 'FCP', 'TTFB', 'FID')),
+  stat        text NOT NULL CHECK (stat IN ('p75', 'poor-share')),
+  threshold   double precision NOT NULL
+                CHECK (threshold >= 0 AND (stat <> 'poor-share' OR threshold <= 1)),
+  window_name text NOT NULL CHECK (window_name IN ('5m', '15m', '30m', '1h', '6h', '24h')),
+  device      text CHECK (device IN ('mobile', 'tablet', 'desktop')),
+  route       text CHECK (route LIKE '/%'),
+  min_samples integer NOT NULL CHECK (min_samples >= 1),
+  webhook_url text NOT NULL CHECK (webhook_url ~ '^https?://'),
+  -- The HMAC-SHA256 key of its notifications' signatures, shown once by `rum alert create`.
+  secret      text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  -- Evaluation state: `streak` counts consecutive evaluations pointing away from `state`
+  -- (breaching while ok, good while firing); an evaluation on too few samples resets it.
+  state             text NOT NULL DEFAULT 'ok' CHECK (state IN ('ok', 'firing')),
+  state_since       timestamptz NOT NULL DEFAULT now(),
+  streak            integer NOT NULL DEFAULT 0,
+  last_evaluated_at timestamptz,
+  last_value        double precision,
+  last_samples      integer
+);
+
+CREATE INDEX IF NOT EXISTS alert_rules_project_idx ON alert_rules (project_id, created_at);
+
+CREATE TABLE IF NOT EXISTS alert_events (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  rule_id     text NOT NULL REFERENCES alert_rules (id) ON DELETE CASCADE,
+  project_id  integer NOT NULL,
+  state       text NOT NULL CHECK (state IN ('firing', 'resolved')),
+  value       double precision NOT NULL,
+  threshold   double precision NOT NULL,
+  samples     integer NOT NULL,
+  window_from timestamptz NOT NULL,
+  window_to   timestamptz NOT NULL,
+  at          timestamptz NOT NULL DEFAULT now(),
+  attempts     integer NOT NULL DEFAULT 0,
+  delivered_at timestamptz,
+  failed_at    timestamptz,
+  last_error   text
+);
+
+CREATE INDEX IF NOT EXISTS alert_events_project_at_idx ON alert_events (project_id, at DESC);
+CREATE INDEX IF NOT EXISTS alert_events_rule_idx ON alert_events (rule_id);
+CREATE INDEX IF NOT EXISTS alert_events_undelivered_idx ON alert_events (at) WHERE delivered_at IS NULL AND failed_at IS NULL;
 
 -- Rollups: per hour (and per day, on top of the hourly one), the count of events in each
 -- log-spaced histogram bin and rating. A percentile over a long range sums bin counts across
@@ -441,6 +511,29 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_value_idx ON metric
 CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_project_idx ON metrics_daily_by_navigation_type (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_value_idx ON metrics_daily_by_navigation_type (project_id, name, navigation_type, bucket DESC);
 
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_release
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, release, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, release, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_release
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, release, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_release
+GROUP BY 1, project_id, name, release, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_project_idx ON metrics_hourly_by_release (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_value_idx ON metrics_hourly_by_release (project_id, name, release, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_release_project_idx ON metrics_daily_by_release (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_release_value_idx ON metrics_daily_by_release (project_id, name, release, bucket DESC);
+
 -- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
 -- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
@@ -491,6 +584,12 @@ SELECT add_continuous_aggregate_policy('metrics_hourly_by_navigation_type',
 SELECT add_continuous_aggregate_policy('metrics_daily_by_navigation_type',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_release',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_release',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
 -- Compression of chunks older than 7 days. Settings are applied once: changing them on a
 -- hypertable that already has compressed chunks is an error.
@@ -520,7 +619,8 @@ BEGIN
                           ('metrics_daily_by_os', 'project_id, name, os'),
                           ('metrics_daily_by_country', 'project_id, name, country'),
                           ('metrics_daily_by_connection', 'project_id, name, connection'),
-                          ('metrics_daily_by_navigation_type', 'project_id, name, navigation_type')) AS r(view_name, segmentby)
+                          ('metrics_daily_by_navigation_type', 'project_id, name, navigation_type'),
+                          ('metrics_daily_by_release', 'project_id, name, release')) AS r(view_name, segmentby)
      WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
                         WHERE c.view_name = r.view_name AND c.compression_enabled)
   LOOP
@@ -541,6 +641,7 @@ SELECT add_compression_policy('metrics_daily_by_os', compress_after => INTERVAL 
 SELECT add_compression_policy('metrics_daily_by_country', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_connection', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_navigation_type', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_release', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
@@ -553,6 +654,7 @@ SELECT add_retention_policy('metrics_hourly_by_os', INTERVAL '13 months', if_not
 SELECT add_retention_policy('metrics_hourly_by_country', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_connection', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_navigation_type', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_release', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_device', INTERVAL '5 years', if_not_exists => TRUE);
@@ -561,3 +663,4 @@ SELECT add_retention_policy('metrics_daily_by_os', INTERVAL '5 years', if_not_ex
 SELECT add_retention_policy('metrics_daily_by_country', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_connection', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_navigation_type', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_release', INTERVAL '5 years', if_not_exists => TRUE);

@@ -4,6 +4,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { projectCommand } from './commands/project.ts';
 import { tokenCommand } from './commands/token.ts';
 import { deadLetterCommand } from './commands/dead-letter.ts';
+import { alertCommand } from './commands/alert.ts';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -29,6 +30,8 @@ async function run(): Promise<void> {
       return tokenCommand(config, args);
     case 'dead-letter':
       return deadLetterCommand(config, args);
+    case 'alert':
+      return alertCommand(config, args);
     // Loaded on demand: they need the CLI's optional dependencies (the embedded database, the
     // demo, the traffic generator), which the migrate image leaves out.
     case 'db':

@@ -19,6 +19,15 @@ Commands:
                                            new read token; prints {"id","token","project","expiresAt"}
   token list --project <slug>              the project's read tokens as JSON lines (never the tokens)
   token revoke <id>                        the token stops working everywhere within seconds
+  alert create --project <slug> --metric <LCP|INP|CLS|FCP|TTFB|FID> --above <n> --webhook <url>
+         [--stat p75|poor-share] [--window 5m|15m|30m|1h|6h|24h] [--device mobile|tablet|desktop]
+         [--route <path or template>] [--min-samples 100]
+                                           a rule the workers evaluate every minute: it fires after 2 breaching
+                                           evaluations and resolves after 2 good ones (default stat p75, window 1h;
+                                           p75 in ms, CLS unitless, poor-share a fraction 0-1); prints the rule
+                                           with its signing "secret" (shown once)
+  alert list --project <slug>              the project's rules and their state, as JSON lines
+  alert delete <id>                        delete a rule; nothing of it is sent afterwards
   dead-letter list [--project <slug>]      beacons the workers could not store, as JSON lines
   dead-letter purge [--project <slug>]     remove them; prints {"purged":n}
   db                                       serve the embedded TimescaleDB until Ctrl-C

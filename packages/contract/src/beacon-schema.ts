@@ -110,6 +110,7 @@ export const beaconSchema = Joi.object<Beacon>({
     // ports over 65535, IPv4 parts over 255, percent-encoded hosts.
     .custom((url: string, helpers) => (parsesAsUrl(url) ? url : helpers.error('string.uri')))
     .required(),
+  release: Joi.string().min(1).max(LIMITS.release),
   events: Joi.array().items(event).max(MAX_EVENTS_PER_BEACON).required(),
   errors: Joi.array().items(error).max(MAX_ERRORS_PER_BEACON),
   device: Joi.object({

@@ -23,6 +23,7 @@ export const LIMITS = {
   attributionValue: 512,
   attributionKeys: 16,
   short: 64,
+  release: 64,
 } as const;
 
 /**
@@ -108,6 +109,11 @@ export interface Beacon {
   sid: string;
   /** Page URL at the time of the events (query and fragment already dropped by the SDK unless opted in). */
   url: string;
+  /**
+   * The site's release (a version, build or commit) the page runs, as the SDK's `release`
+   * option (script tag: `data-release`) names it; stored on every row of the beacon.
+   */
+  release?: string;
   events: BeaconEvent[];
   errors?: BeaconError[];
   device?: BeaconDevice;

@@ -11,3 +11,4 @@ export * from './crux.ts';
 export * from './job.ts';
 export * from './names.ts';
 export * from './errors.ts';
+export * from './alerts.ts';

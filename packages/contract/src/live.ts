@@ -1,4 +1,5 @@
 import type { MetricName, Rating } from './metrics.ts';
+import type { AlertNotification } from './alerts.ts';
 import type { DeviceType } from './beacon.ts';
 
 /** Per-metric aggregate of what was committed since the previous push. */
@@ -55,6 +56,8 @@ export const LIVE_FLUSH_MS = 250;
 export interface ServerToClientEvents {
   metrics: (update: LiveMetricsUpdate) => void;
   errors: (update: LiveErrorsUpdate) => void;
+  /** A rule of the project fired or resolved. */
+  alerts: (notification: AlertNotification) => void;
 }
 
 // Clients only listen; the room is chosen by the token at the handshake.

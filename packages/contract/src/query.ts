@@ -50,6 +50,7 @@ export const BREAKDOWN_DIMENSIONS = [
   'country',
   'connection',
   'navigationType',
+  'release',
 ] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
@@ -68,6 +69,7 @@ export interface QueryFilters {
   browser?: string;
   country?: string;
   navigationType?: NavigationType;
+  release?: string;
 }
 
 /** `compare=previous`: the same figures for the window of equal length just before. */
@@ -372,4 +374,32 @@ export interface SessionResponse {
   sessionId: string;
   metrics: MetricRow[];
   errors: ErrorRow[];
+}
+
+/** `GET /v1/projects/:project/releases`: the releases seen in the window, newest first. */
+export interface ReleasesQuery extends QueryFilters {
+  limit?: number;
+  /** `previous`: each release against the release before it. */
+  compare?: Comparison;
+}
+
+/** One metric of one release: its stats in the window, and against the release before it. */
+export interface ReleaseMetric extends GroupStats, Compared {
+  metric: MetricName;
+}
+
+export interface ReleaseRow {
+  release: string;
+  /** ISO time of the release's first and last sample ever stored (not only in the window). */
+  firstSeen: string;
+  lastSeen: string;
+  /** Samples of every metric in the window. */
+  samples: number;
+  metrics: ReleaseMetric[];
+  /** With `compare=previous`: the release compared against (the one first seen before it), null for the first. */
+  previous?: string | null;
+}
+
+export interface ReleasesResponse extends Window {
+  releases: ReleaseRow[];
 }

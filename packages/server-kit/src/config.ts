@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Joi from 'joi';
+import { ALERT_EVALUATION_MS } from '@rum/contract';
 
 /** Everything any RUM process reads from the environment, validated once at start. */
 export interface Config {
@@ -35,6 +36,10 @@ export interface Config {
   workerConcurrency: number;
   /** Folder of the embedded database and of dev-only generated secrets. */
   dataDir: string;
+  /** How often the workers evaluate the alert rules (ms); tests shorten it. */
+  alertIntervalMs: number;
+  /** Where users open the dashboard: the base of the links in alert notifications. */
+  dashboardUrl: string;
   /** Lower-case header a trusted proxy sets to the visitor's country, e.g. `cf-ipcountry`; empty to ignore. */
   countryHeader: string;
   production: boolean;
@@ -64,6 +69,8 @@ const schema = Joi.object({
     .default('info'),
   WORKER_CONCURRENCY: Joi.number().integer().min(1).max(256).default(16),
   RUM_DATA_DIR: Joi.string().default(DEFAULT_DATA_DIR),
+  ALERT_INTERVAL_MS: Joi.number().integer().min(100).max(3_600_000).default(ALERT_EVALUATION_MS),
+  DASHBOARD_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   COUNTRY_HEADER: Joi.string().allow('').lowercase().default('cf-ipcountry'),
   NODE_ENV: Joi.string().default('development'),
 }).unknown(true);
@@ -102,6 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: value.LOG_LEVEL,
     workerConcurrency: value.WORKER_CONCURRENCY,
     dataDir,
+    alertIntervalMs: value.ALERT_INTERVAL_MS,
+    dashboardUrl: (value.DASHBOARD_URL ?? `http://localhost:${value.DASHBOARD_PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
     countryHeader: value.COUNTRY_HEADER,
     production,
   };

@@ -10,3 +10,7 @@ export class ProjectNotFoundError extends Error {
 export class TokenNotFoundError extends Error {
   override name = 'TokenNotFoundError';
 }
+
+export class AlertRuleNotFoundError extends Error {
+  override name = 'AlertRuleNotFoundError';
+}

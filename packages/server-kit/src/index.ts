@@ -19,3 +19,4 @@ export * from './dead-letters.ts';
 export * from './domain-errors.ts';
 export * from './attribution.ts';
 export * from './routes.ts';
+export * from './alert-rules.ts';

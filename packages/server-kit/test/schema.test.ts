@@ -21,9 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (16), compression of both hypertables and of
-  // the 8 daily rollups, retention of both hypertables.
-  assert.equal(jobs.length, 16 + 16 + 2 + 8 + 2, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (18), compression of both hypertables and of
+  // the 9 daily rollups, retention of both hypertables.
+  assert.equal(jobs.length, 18 + 18 + 2 + 9 + 2, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -77,7 +77,7 @@ test('the raw tables have exactly the indexes queries read, idempotency keys inc
 });
 
 /** The rollups: an hourly and a daily one overall and per dimension. */
-const DIMENSIONS = ['page', 'device', 'browser', 'os', 'country', 'connection', 'navigation_type'];
+const DIMENSIONS = ['page', 'device', 'browser', 'os', 'country', 'connection', 'navigation_type', 'release'];
 const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`)].flatMap((key) => [
   `metrics_hourly_${key}`,
   `metrics_daily_${key}`,

@@ -20,10 +20,10 @@ export interface CommittedRows {
 
 const METRICS_SQL = `
 INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, delta,
-  rating, navigation_type, device_type, browser, os, country, connection, attribution)
+  rating, navigation_type, device_type, browser, os, country, connection, attribution, release)
 SELECT * FROM unnest($1::timestamptz[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
   $8::float8[], $9::float8[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-  $16::text[], $17::jsonb[])
+  $16::text[], $17::jsonb[], $18::text[])
 ON CONFLICT ON CONSTRAINT metrics_idempotency DO UPDATE
   SET value = EXCLUDED.value, delta = EXCLUDED.delta, rating = EXCLUDED.rating, attribution = EXCLUDED.attribution
   WHERE EXCLUDED.value > metrics.value
@@ -31,9 +31,10 @@ RETURNING project_id, session_id, metric_id AS id, (extract(epoch FROM time) * 1
 
 const ERRORS_SQL = `
 INSERT INTO js_errors (time, project_id, website_id, page_id, session_id, fingerprint, message, stack, source,
-  line, col, device_type, browser, os, country, navigation_type)
+  line, col, device_type, browser, os, country, navigation_type, release)
 SELECT * FROM unnest($1::timestamptz[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
-  $8::text[], $9::text[], $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+  $8::text[], $9::text[], $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+  $17::text[])
 ON CONFLICT DO NOTHING
 RETURNING project_id, session_id, fingerprint AS id, (extract(epoch FROM time) * 1000)::bigint AS ts`;
 
@@ -112,6 +113,7 @@ const METRIC_COLUMNS: Column<MetricInsert>[] = [
   (e) => e.beacon.country,
   (e) => e.beacon.connection,
   (e) => e.row.attribution,
+  (e) => e.beacon.release,
 ];
 
 /** In the order of ERRORS_SQL's column list. */
@@ -132,6 +134,7 @@ const ERROR_COLUMNS: Column<ErrorInsert>[] = [
   (e) => e.beacon.os,
   (e) => e.beacon.country,
   (e) => e.row.navigationType,
+  (e) => e.beacon.release,
 ];
 
 /**

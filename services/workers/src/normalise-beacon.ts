@@ -59,6 +59,8 @@ export interface NormalisedBeacon {
   os: string;
   country: string;
   connection: string;
+  /** The release the page ran, as the SDK sent it; null when it sent none. */
+  release: string | null;
   metrics: MetricInsert[];
   errors: ErrorInsert[];
 }
@@ -77,6 +79,7 @@ export function normaliseBeacon(accepted: AcceptedBeacon): NormalisedBeacon {
     ...device,
     country: resolveCountry(accepted.country, beacon.device?.timezone),
     connection: beacon.connection?.effectiveType || UNKNOWN,
+    release: beacon.release ?? null,
     metrics: beacon.events.map((event) => ({
       time: new Date(event.ts).toISOString(),
       metricId: event.id,

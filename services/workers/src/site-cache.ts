@@ -1,7 +1,7 @@
 /**
- * Website and page ids, created on first sight (upsert) and cached in memory. The cache is
- * only filled from committed statements, so it never holds the id of a row that a rolled
- * back transaction created.
+ * Website and page ids, created on first sight (upsert) and cached in memory, and the first
+ * and last sighting of each release. The cache is only filled from committed statements, so it
+ * never holds the id of a row that a rolled back transaction created.
  */
 import type { PoolClient } from '@rum/server-kit';
 
@@ -41,6 +41,23 @@ export interface PageRef {
   projectId: number;
   domain: string;
   path: string;
+  /** The release the rows ran, and their times (ISO): a sighting of it. */
+  release?: string | null;
+  metrics?: readonly { time: string }[];
+  errors?: readonly { time: string }[];
+}
+
+/**
+ * How far behind a release's stored `last_seen` may fall before a sighting moves it forward:
+ * a busy release's row is written about once a minute per process, not once per transaction.
+ */
+export const RELEASE_LAST_SEEN_SLACK_MS = 60_000;
+
+interface Sighting {
+  projectId: number;
+  release: string;
+  first: number;
+  last: number;
 }
 
 export interface PageIds {
@@ -51,10 +68,13 @@ export interface PageIds {
 export class SiteCache {
   private readonly websites: LruMap<number>;
   private readonly pages: LruMap<number>;
+  /** The stored first and last sighting of each release (epoch ms), as last written or read. */
+  private readonly releases: LruMap<{ first: number; last: number }>;
 
   constructor(limit = SITE_CACHE_LIMIT) {
     this.websites = new LruMap(limit);
     this.pages = new LruMap(limit);
+    this.releases = new LruMap(limit);
   }
 
   /**
@@ -124,7 +144,69 @@ export class SiteCache {
         result.set(pageKey(ref), { websiteId, pageId });
       }
     }
+    await this.recordReleases(client, refs);
     return result;
+  }
+
+  /**
+   * Moves each release's `first_seen` back and `last_seen` forward to cover the rows of `refs`,
+   * skipping what the stored sighting already covers (within {@link RELEASE_LAST_SEEN_SLACK_MS}
+   * for the last one). Rows are written in key order, so concurrent processes never deadlock.
+   */
+  private async recordReleases(client: PoolClient, refs: readonly PageRef[]): Promise<void> {
+    const sightings = new Map<string, Sighting>();
+    for (const ref of refs) {
+      if (!ref.release) continue;
+      const times = [...(ref.metrics ?? []), ...(ref.errors ?? [])].map((r) => Date.parse(r.time));
+      if (times.length === 0) continue;
+      const key = ref.projectId + SEP + ref.release;
+      const seen = sightings.get(key) ?? {
+        projectId: ref.projectId,
+        release: ref.release,
+        first: Infinity,
+        last: -Infinity,
+      };
+      seen.first = Math.min(seen.first, ...times);
+      seen.last = Math.max(seen.last, ...times);
+      sightings.set(key, seen);
+    }
+    const stale = [...sightings.entries()]
+      .filter(([key, seen]) => {
+        const stored = this.releases.get(key);
+        return (
+          !stored ||
+          seen.first < stored.first ||
+          seen.last > stored.last + RELEASE_LAST_SEEN_SLACK_MS
+        );
+      })
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, seen]) => seen);
+    if (stale.length === 0) return;
+    const { rows } = await client.query<{
+      project_id: number;
+      release: string;
+      first: string;
+      last: string;
+    }>(
+      `INSERT INTO releases AS r (project_id, release, first_seen, last_seen)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+       ON CONFLICT (project_id, release) DO UPDATE
+         SET first_seen = least(r.first_seen, EXCLUDED.first_seen),
+             last_seen = greatest(r.last_seen, EXCLUDED.last_seen)
+       RETURNING project_id, release, (extract(epoch FROM first_seen) * 1000)::float8::text AS first,
+         (extract(epoch FROM last_seen) * 1000)::float8::text AS last`,
+      [
+        stale.map((s) => s.projectId),
+        stale.map((s) => s.release),
+        stale.map((s) => new Date(s.first)),
+        stale.map((s) => new Date(s.last)),
+      ],
+    );
+    for (const row of rows)
+      this.releases.set(row.project_id + SEP + row.release, {
+        first: Number(row.first),
+        last: Number(row.last),
+      });
   }
 
   get size(): { websites: number; pages: number } {

@@ -21,6 +21,8 @@ import {
   type Pool,
   type Redis,
 } from '@rum/server-kit';
+import { RollupCatalog } from '@rum/server-kit/aggregates';
+import { startAlertQueues, type AlertQueueOptions, type AlertQueues } from './alerts/alert-queues.ts';
 import { startAttributionRollup } from './attribution-rollup.ts';
 import { MalformedJobError, parseCollectJob } from './job-schema.ts';
 import { emitterSink, LivePublisher } from './live-publisher.ts';
@@ -45,6 +47,8 @@ const TRANSACTIONS_AT_ONCE = 2;
 export interface WorkerOptions {
   /** Queue name; tests use a unique one. Default {@link COLLECT_QUEUE}. */
   queueName?: string;
+  /** The alert queues' names; default: derived from `queueName` when it is given, else the contract's. */
+  alertQueues?: AlertQueueOptions;
   /** Jobs processed at once; default `config.workerConcurrency`. */
   concurrency?: number;
   /** Bull lock and stalled-job settings (tests shorten them to see a killed worker's job come back). */
@@ -63,6 +67,8 @@ export interface RunningWorker {
   pool: Pool;
   /** The client of the live updates and the Redis keeper. */
   redis: Redis;
+  /** The alert evaluation and delivery queues. */
+  alerts: AlertQueues;
   /** Stops taking jobs, waits for the active ones, pushes pending live updates, releases everything. */
   close(): Promise<void>;
 }
@@ -83,10 +89,11 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const log = options.logger ?? createLogger('workers', config.logLevel);
   const concurrency = options.concurrency ?? config.workerConcurrency;
-  // One connection per transaction at once, one for the Redis keeper, one for the attribution rollup.
+  // One connection per transaction at once, one each for the Redis keeper, the attribution
+  // rollup and the alerts.
   const pool = createPool(
     options.databaseUrl ?? resolveDatabaseUrl(config),
-    TRANSACTIONS_AT_ONCE + 2,
+    TRANSACTIONS_AT_ONCE + 3,
   );
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill
   // the process. The next job then fails, and Bull retries it with backoff.
@@ -94,10 +101,24 @@ export async function startWorker(
   const redis: Redis = createRedis(config.redisUrl);
   redis.on('error', (err: Error) => log.debug({ err: err.message }, 'live-update redis error'));
   await waitUntilReady(redis, config.redisUrl);
-  const live = new LivePublisher(emitterSink(redis, log));
+  const sink = emitterSink(redis, log);
+  const live = new LivePublisher(sink);
   const counters = createCounters(options.metrics);
   const keeper = startRedisKeeper(pool, redis, REDIS_COPIES, log);
   const attribution = startAttributionRollup(pool, log);
+  const alerts = await startAlertQueues(
+    config,
+    { db: pool, rollups: new RollupCatalog(pool) },
+    sink,
+    log,
+    options.alertQueues ??
+      (options.queueName
+        ? {
+            evaluationQueue: `${options.queueName}-alert-evaluation`,
+            deliveryQueue: `${options.queueName}-alert-delivery`,
+          }
+        : {}),
+  );
   const sites = new SiteCache();
   // The jobs in hand share transactions: while one commits, the jobs that become ready wait
   // and then commit together (see store-job.ts).
@@ -196,6 +217,7 @@ export async function startWorker(
   const close = () =>
     (closing ??= (async () => {
       await queue.close();
+      await alerts.close();
       await committer.close();
       await keeper.close();
       await attribution.close();
@@ -204,7 +226,7 @@ export async function startWorker(
       await pool.end();
       log.info('workers stopped');
     })());
-  return { queue, pool, redis, close };
+  return { queue, pool, redis, alerts, close };
 }
 
 function createCounters(registry: Registry | undefined) {

@@ -5,18 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
-import { io as connectClient } from 'socket.io-client';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Emitter } from '@socket.io/redis-emitter';
-import {
-  projectRoom,
-  type CollectJob,
-  type LiveErrorsUpdate,
-  type LiveMetricsUpdate,
-} from '@rum/contract';
+import { type CollectJob, type LiveErrorsUpdate, type LiveMetricsUpdate } from '@rum/contract';
 import { unpublishIngestKey, type Redis } from '@rum/server-kit';
 import {
   connectTestRedis,
@@ -33,6 +22,7 @@ import {
   accepted,
   addJob,
   beacon,
+  connectProjectRoom,
   countRows,
   dropQueue,
   event,
@@ -378,32 +368,8 @@ test('a beacon the database refuses is dead-lettered with its reason; the rest o
 
 test('committed rows reach a socket.io client in the project room through the Redis adapter', async (t) => {
   const project = await newProject();
-  const pub = connectTestRedis();
-  const sub = pub.duplicate();
-  const http = createServer();
-  const ioServer = new Server(http, { adapter: createAdapter(pub, sub) });
-  ioServer.on('connection', (socket) => void socket.join(projectRoom(project.project)));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const client = connectClient(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
-    transports: ['websocket'],
-  });
-  t.after(async () => {
-    client.close();
-    await new Promise((resolve) => ioServer.close(resolve));
-    pub.disconnect();
-    sub.disconnect();
-  });
-  await new Promise<void>((resolve) => client.once('connect', resolve));
-  // The adapter subscribes asynchronously: probe through an emitter until a push gets through.
-  const probe = new Emitter(pub).to(projectRoom(project.project));
-  const probed = new Promise<void>((resolve) => client.once('probe', () => resolve()));
-  let through = false;
-  void probed.then(() => (through = true));
-  while (!through) {
-    probe.emit('probe');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-
+  const { client, close } = await connectProjectRoom(project.project);
+  t.after(close);
   const metrics = new Promise<LiveMetricsUpdate>((resolve) => client.once('metrics', resolve));
   const errors = new Promise<LiveErrorsUpdate>((resolve) => client.once('errors', resolve));
   const values = [100, 200, 300, 400, 5000];

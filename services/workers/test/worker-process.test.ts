@@ -5,17 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { type CollectJob } from '@rum/contract';
 import { unpublishIngestKey, type Redis } from '@rum/server-kit';
 import {
   connectTestRedis,
   createTestProject,
   startTestDatabase,
-  TEST_JWT_SECRET,
-  TEST_REDIS_URL,
   uniqueName,
   type TestDatabase,
   type TestProject,
@@ -29,10 +24,11 @@ import {
   dropQueue,
   event,
   producerQueue,
+  startWorkerChild,
   T0,
+  type WorkerChild,
 } from './support.ts';
 
-const ENTRY = fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url));
 /** Short locks so a dead worker's job is seen as stalled within a few seconds. */
 const SETTINGS = { lockDuration: 1000, lockRenewTime: 250, stalledInterval: 500 };
 
@@ -41,7 +37,7 @@ let redis: Redis;
 let project: TestProject;
 let queueName: string;
 let producer: Bull.Queue<CollectJob>;
-const children: ChildProcess[] = [];
+const children: WorkerChild[] = [];
 
 before(async () => {
   db = await startTestDatabase();
@@ -52,7 +48,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children)
+  for (const { process: child } of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await dropQueue(producer);
   await unpublishIngestKey(redis, project.ingestKey);
@@ -60,52 +56,14 @@ after(async () => {
   await db.stop();
 });
 
-interface Child {
-  process: ChildProcess;
-  /** Resolves with the first stdout line matching `pattern`. */
-  line(pattern: RegExp): Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(options: { holdBeforeCommitMs?: number }): Child {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ENTRY, JSON.stringify({ queueName, settings: SETTINGS, ...options })],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        WORKER_CONCURRENCY: '1',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+function startChild(options: { holdBeforeCommitMs?: number }): WorkerChild {
+  const child = startWorkerChild(
+    db.url,
+    { queueName, settings: SETTINGS, ...options },
+    { WORKER_CONCURRENCY: '1' },
   );
   children.push(child);
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    lines.push(text);
-    for (const w of waiters.filter((w) => w.pattern.test(text))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(text);
-    }
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const line = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const seen = lines.find((l) => pattern.test(l));
-      if (seen) return resolve(seen);
-      waiters.push({ pattern, resolve });
-      void exited.then(({ code, signal }) =>
-        reject(new Error(`worker exited (${code ?? signal}) before printing ${pattern}`)),
-      );
-    });
-  return { process: child, line, exited };
+  return child;
 }
 
 /** A job big enough to matter: 50 beacons of 5 events on 10 pages. */

@@ -91,7 +91,7 @@ export interface Answered<T> {
 /** How a question is answered: raw rows, or the rollups of one key. */
 export type Plan = { source: 'raw' } | { source: 'rollup'; rollup: RollupKey };
 
-const FILTER_DIMENSIONS = ['device', 'browser', 'country', 'navigationType'] as const;
+const FILTER_DIMENSIONS = ['device', 'browser', 'country', 'navigationType', 'release'] as const;
 
 /** The dimensions `filters` restrict (the page one for a page or route filter). */
 export function filterDimensions(filters: Filters): Set<RollupDimension> {

@@ -16,6 +16,7 @@ export const ROLLUP_DIMENSIONS = [
   'country',
   'connection',
   'navigationType',
+  'release',
 ] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
@@ -40,6 +41,7 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   country: 'by_country',
   connection: 'by_connection',
   navigationType: 'by_navigation_type',
+  release: 'by_release',
 };
 
 /** The continuous aggregates of a rollup key (their materialization hypertables are read). */
@@ -58,6 +60,7 @@ export const DIMENSION_COLUMNS = {
   country: 'country',
   connection: 'connection',
   navigationType: 'navigation_type',
+  release: 'release',
 } as const;
 
 /**
@@ -77,6 +80,7 @@ export const BREAKDOWN_COLUMNS: Readonly<Record<BreakdownDimension, GroupColumn>
   country: 'country',
   connection: 'connection',
   navigationType: 'navigationType',
+  release: 'release',
 };
 
 /** `time_bucket()` widths, passed as an interval bind parameter. */

@@ -89,16 +89,17 @@ export function resolveWindow(query: WindowQuery, now: number = Date.now()): Tim
     // A range read from the rollups starts at the whole hour before, so its first hour is a
     // rollup bucket too, not raw rows from a chunk that is long compressed (on TimescaleDB
     // 2.28, 13 ms to plan alone): the window spans the range plus up to 59 minutes.
-    return window(RANGE_MS[r] > RAW_WINDOW_MAX_MS ? floorTo(start, HOUR_MS) : start, end, r);
+    return windowBetween(RANGE_MS[r] > RAW_WINDOW_MAX_MS ? floorTo(start, HOUR_MS) : start, end, r);
   }
   const start = parseInstant('from', from);
   const end = to === undefined ? ceilTo(now, MINUTE_MS) : parseInstant('to', to);
   if (start >= end) throw badParameter('from', 'must be earlier than to');
   if (end - start > MAX_WINDOW_MS) throw badParameter('from', 'must be at most 400 days before to');
-  return window(start, end);
+  return windowBetween(start, end);
 }
 
-function window(from: number, to: number, range?: Range): TimeWindow {
+/** The window [from, to) (epoch ms), read raw when it spans at most {@link RAW_WINDOW_MAX_MS}. */
+export function windowBetween(from: number, to: number, range?: Range): TimeWindow {
   const source = to - from <= RAW_WINDOW_MAX_MS ? 'raw' : 'rollup';
   return { from: new Date(from), to: new Date(to), source, ...(range ? { range } : {}) };
 }

@@ -14,6 +14,7 @@ export async function filtersOf(db: Pool, projectId: number, q: QueryFilters): P
     ...(q.browser !== undefined ? { browser: q.browser } : {}),
     ...(q.country !== undefined ? { country: q.country } : {}),
     ...(q.navigationType !== undefined ? { navigationType: q.navigationType } : {}),
+    ...(q.release !== undefined ? { release: q.release } : {}),
   };
 }
 

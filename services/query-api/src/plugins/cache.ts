@@ -14,6 +14,7 @@ export const CACHE_TTL_SECONDS = {
   attribution: 120,
   phases: 120,
   assessment: 300,
+  releases: 120,
   'crux-record': 60,
   'crux-history': 300,
 } as const;

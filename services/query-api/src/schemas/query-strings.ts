@@ -57,6 +57,7 @@ const filterProperties = {
     enum: NAVIGATION_TYPES,
     description: 'How the page was reached, as web-vitals reports it.',
   },
+  release: dimension("Release the page ran, as the SDK's release option names it."),
 } as const;
 
 const compare = {
@@ -196,6 +197,24 @@ export const errorsQuery = querystring({
   ...filterProperties,
   limit: limit(500, 50),
 });
+
+export const releasesQuery = querystring({
+  ...windowProperties,
+  range: {
+    ...windowProperties.range,
+    description: 'Window ending now; default 30d. Not with from/to.',
+  },
+  ...filterProperties,
+  limit: limit(200, 50),
+  compare: {
+    type: 'string',
+    enum: COMPARISONS,
+    description:
+      'previous: each release against the release first seen before it, in the same window.',
+  },
+});
+
+export const alertEventsQuery = querystring({ limit: limit(500, 100) });
 
 export const projectParams = {
   type: 'object',

@@ -3,8 +3,11 @@
  * contract). Fastify serialises with them and @fastify/swagger documents them.
  */
 import {
+  ALERT_STATS,
+  ALERT_WINDOWS,
   ATTRIBUTED_METRICS,
   BREAKDOWN_DIMENSIONS,
+  DEVICE_TYPES,
   FORM_FACTORS,
   INTERVALS,
   METRIC_NAMES,
@@ -262,6 +265,103 @@ export const sessionResponse = object({
       line: nullableInt,
       col: nullableInt,
       path: str,
+    }),
+  },
+});
+
+export const releasesResponse = object({
+  ...windowProperties,
+  releases: {
+    type: 'array',
+    description: 'Newest first sighting first.',
+    items: object(
+      {
+        release: str,
+        firstSeen: { ...dateTime, description: 'Earliest stored sample of the release, ever.' },
+        lastSeen: {
+          ...dateTime,
+          description: 'Latest stored sample of the release, ever (up to a minute behind).',
+        },
+        samples: { ...int, description: 'Samples of every metric in the window.' },
+        previous: {
+          ...nullableStr,
+          description: 'With compare=previous: the release compared against (first seen before).',
+        },
+        metrics: {
+          type: 'array',
+          items: object(
+            { metric: metricName, ...groupStats, ...comparedProperties },
+            undefined,
+            COMPARED,
+          ),
+        },
+      },
+      undefined,
+      ['previous'],
+    ),
+  },
+});
+
+const alertFilters = object(
+  {
+    device: { type: 'string', enum: DEVICE_TYPES },
+    route: str,
+  },
+  'The slice of traffic the rule watches; absent: all of it.',
+  ['device', 'route'],
+);
+const alertRule = {
+  id: str,
+  metric: metricName,
+  stat: { type: 'string', enum: ALERT_STATS },
+  threshold: { ...num, description: 'Breaching while the stat is above this.' },
+  window: { type: 'string', enum: Object.keys(ALERT_WINDOWS) },
+  filters: alertFilters,
+  minSamples: int,
+} as const;
+
+export const alertsResponse = object({
+  alerts: {
+    type: 'array',
+    items: object({
+      ...alertRule,
+      project: str,
+      webhookHost: str,
+      createdAt: dateTime,
+      state: { type: 'string', enum: ['ok', 'firing'] },
+      since: dateTime,
+      streak: int,
+      last: {
+        ...object({ at: dateTime, value: nullableNum, samples: int }),
+        type: ['object', 'null'],
+        description: 'The latest evaluation; value is null below minSamples.',
+      },
+    }),
+  },
+});
+
+export const alertEventsResponse = object({
+  events: {
+    type: 'array',
+    description: 'Newest first.',
+    items: object({
+      id: str,
+      rule: str,
+      metric: metricName,
+      stat: alertRule.stat,
+      state: { type: 'string', enum: ['firing', 'resolved'] },
+      value: num,
+      threshold: num,
+      samples: int,
+      window: alertRule.window,
+      filters: alertFilters,
+      at: dateTime,
+      delivery: object({
+        state: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+        attempts: int,
+        deliveredAt: nullableStr,
+        lastError: nullableStr,
+      }),
     }),
   },
 });

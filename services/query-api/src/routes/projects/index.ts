@@ -2,12 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import authPlugin from '../../plugins/auth.ts';
 import rateLimitPlugin, { type RateLimitPluginOptions } from '../../plugins/rate-limit.ts';
 import { projectParams } from '../../schemas/query-strings.ts';
+import alerts from './alerts.ts';
 import attribution from './attribution.ts';
 import breakdown from './breakdown.ts';
 import errors from './errors.ts';
 import histogram from './histogram.ts';
 import metrics from './metrics.ts';
 import pages from './pages.ts';
+import releases from './releases.ts';
 import sessions from './sessions.ts';
 import summary from './summary.ts';
 import timeseries from './timeseries.ts';
@@ -42,6 +44,8 @@ const projectRoutes: FastifyPluginAsync<ProjectRoutesOptions> = async (app, opts
     errors,
     sessions,
     attribution,
+    releases,
+    alerts,
   ]) {
     await app.register(routes);
   }
