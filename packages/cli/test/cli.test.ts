@@ -271,6 +271,138 @@ test('rum project routes set and list: patterns win, and re-template the pages a
   assert.match(missing.stderr, /does not exist/);
 });
 
+test('rum alert create, list and delete; bad rule arguments exit 2 and store nothing', async () => {
+  const slug = uniqueName('alerts');
+  assert.equal((await rum('project', 'create', '--name', slug)).code, 0);
+  const hook = 'https://hooks.example.com/services/T0/B0/secret-path';
+  const valid = ['--project', slug, '--metric', 'LCP', '--above', '2500', '--webhook', hook];
+  const rulesStored = () =>
+    withDb(
+      async (client) =>
+        (await client.query('SELECT count(*)::int AS n FROM alert_rules')).rows[0].n as number,
+    );
+  for (const bad of [
+    ['--metric', 'LCPX'],
+    ['--stat', 'p99'],
+    ['--above', 'fast'],
+    ['--above', '-1'],
+    ['--above', ''],
+    ['--stat', 'poor-share', '--above', '25'],
+    ['--window', '2h'],
+    ['--device', 'watch'],
+    ['--route', 'products/:id'],
+    ['--min-samples', '0'],
+    ['--min-samples', '2.5'],
+    ['--webhook', 'ftp://example.com/x'],
+    ['--webhook', 'not a url'],
+    ['--bogus', 'x'],
+  ]) {
+    const args = [...valid];
+    for (let i = 0; i < bad.length; i += 2) {
+      const at = args.indexOf(bad[i]!);
+      if (at >= 0) args.splice(at, 2, bad[i]!, bad[i + 1]!);
+      else args.push(bad[i]!, bad[i + 1]!);
+    }
+    const run = await rum('alert', 'create', ...args);
+    assert.equal(run.code, 2, `${bad.join(' ')}: ${run.stderr}`);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /Usage: rum <command>/);
+  }
+  for (const missing of ['--project', '--metric', '--above', '--webhook']) {
+    const args = [...valid];
+    args.splice(args.indexOf(missing), 2);
+    const run = await rum('alert', 'create', ...args);
+    assert.equal(run.code, 2, missing);
+    assert.match(run.stderr, new RegExp(`alert create needs ${missing}`));
+  }
+  assert.equal(await rulesStored(), 0, 'nothing stored');
+
+  const create = await rum(
+    'alert',
+    'create',
+    ...valid,
+    '--device',
+    'mobile',
+    '--route',
+    '/products/:id',
+    '--window',
+    '15m',
+    '--min-samples',
+    '50',
+  );
+  assert.equal(create.code, 0, create.stderr);
+  const rule = lines(create)[0] as Record<string, unknown>;
+  assert.deepEqual(
+    { ...rule, id: typeof rule.id, secret: typeof rule.secret, createdAt: typeof rule.createdAt },
+    {
+      id: 'string',
+      project: slug,
+      metric: 'LCP',
+      stat: 'p75',
+      threshold: 2500,
+      window: '15m',
+      filters: { device: 'mobile', route: '/products/:id' },
+      minSamples: 50,
+      webhookHost: 'hooks.example.com',
+      createdAt: 'string',
+      secret: 'string',
+    },
+  );
+  assert.match(rule.secret as string, /^[0-9a-f]{64}$/);
+  const share = await rum(
+    'alert',
+    'create',
+    ...valid.slice(0, 4),
+    '--stat',
+    'poor-share',
+    '--above',
+    '0.25',
+    '--webhook',
+    hook,
+  );
+  assert.equal(share.code, 0, share.stderr);
+
+  const list = await rum('alert', 'list', '--project', slug);
+  assert.equal(list.code, 0, list.stderr);
+  const listed = lines(list);
+  assert.deepEqual(
+    listed.map((r) => [r.id, r.stat, r.state, r.last]),
+    [
+      [rule.id, 'p75', 'ok', null],
+      [lines(share)[0]!.id, 'poor-share', 'ok', null],
+    ],
+  );
+  assert.ok(!list.stdout.includes(rule.secret as string) && !list.stdout.includes('secret-path'));
+
+  const del = await rum('alert', 'delete', rule.id as string);
+  assert.equal(del.code, 0, del.stderr);
+  assert.equal((lines(del)[0]!.deleted as { id: string }).id, rule.id);
+  assert.equal(lines(await rum('alert', 'list', '--project', slug)).length, 1);
+  const again = await rum('alert', 'delete', rule.id as string);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /does not exist/);
+  const noProject = await rum(
+    'alert',
+    'create',
+    ...valid.slice(2),
+    '--project',
+    uniqueName('none'),
+  );
+  assert.equal(noProject.code, 1);
+  assert.match(noProject.stderr, /does not exist/);
+  for (const args of [
+    ['alert'],
+    ['alert', 'frob'],
+    ['alert', 'list'],
+    ['alert', 'delete'],
+    ['alert', 'delete', 'a', 'b'],
+  ]) {
+    const run = await rum(...args);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.match(run.stderr, /Usage: rum <command>/);
+  }
+});
+
 test('bad arguments print the usage on stderr and exit with 2', async () => {
   for (const args of [
     ['project', 'create'],

@@ -167,7 +167,7 @@ export async function createAlertRule(db: Db, input: AlertRuleInput): Promise<Cr
     ],
   );
   const row = rows[0];
-  if (!row) throw new ProjectNotFoundError(`no project "${input.project}"`);
+  if (!row) throw new ProjectNotFoundError(`project "${input.project}" does not exist`);
   return { ...alertRuleOf(row), secret };
 }
 
@@ -191,7 +191,7 @@ export async function deleteAlertRule(db: Db, id: string): Promise<AlertRule> {
      SELECT ${ALERT_RULE_COLUMNS} FROM r JOIN projects p ON p.id = r.project_id`,
     [id],
   );
-  if (!rows[0]) throw new AlertRuleNotFoundError(`no alert rule "${id}"`);
+  if (!rows[0]) throw new AlertRuleNotFoundError(`alert rule "${id}" does not exist`);
   return alertRuleOf(rows[0]);
 }
 

@@ -299,6 +299,9 @@ test('/docs/json documents every route with its parameters and responses', async
     'attribution',
     'phases',
     'assessment',
+    'releases',
+    'alerts',
+    'alert-events',
   ];
   // The CrUX-compatible POST routes are checked in crux.test.ts.
   const projectPaths = Object.entries(doc.paths).filter(([path]) =>

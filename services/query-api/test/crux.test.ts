@@ -325,6 +325,7 @@ describe('queryRecord: equal to an exact computation over the same samples', () 
       connection: '4g',
       navigationType: 'navigate',
       attribution: null,
+      release: null,
     }));
     await insertDataSet(db.pool, edges.id, { events, errors: [] });
     const body = await record({ origin: 'https://edge.example' }, edges.readToken);

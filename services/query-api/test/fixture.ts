@@ -49,6 +49,8 @@ export interface Event {
   navigationType: string | null;
   /** As the SDK's attribution build sends it; null for the standard build. */
   attribution: Record<string, string | number> | null;
+  /** The release the page ran; null: none sent. */
+  release: string | null;
 }
 
 export interface JsError {
@@ -62,6 +64,7 @@ export interface JsError {
   browser: string;
   country: string;
   navigationType: string | null;
+  release: string | null;
 }
 
 export interface DataSet {
@@ -89,6 +92,15 @@ const NAVIGATIONS = [...NAVIGATION_TYPES, null];
 const LCP_ELEMENTS = ['img.hero', 'h1.title', 'div.banner > img'];
 const INP_TARGETS = ['button#buy', 'a.nav', 'input#search'];
 const CLS_TARGETS = ['div.ad-slot', 'footer'];
+
+/**
+ * The release a page ran `age` ms before the data set's end: a deploy three days ago and one a
+ * day ago; every tenth sample (`i`) sent none.
+ */
+export function releaseAt(age: number, i: number): string | null {
+  if (i % 10 === 0) return null;
+  return age > 3 * DAY_MS ? 'v1.0' : age > DAY_MS ? 'v1.1' : 'v1.2';
+}
 
 /** Parts of `total` in the given proportions, each rounded to 0.1 (the last takes the rest). */
 function split(total: number, weights: number[]): number[] {
@@ -179,14 +191,16 @@ export function generateDataSet(
       connection: pick(CONNECTIONS),
       navigationType: pick(NAVIGATIONS),
       attribution,
+      release: releaseAt(now - time, i),
     });
   }
   const errors: JsError[] = [];
   for (let i = 0; i < 300; i++) {
     const kind = Math.floor(Math.pow(rand(), 2) * 3);
     const page = pick(pages);
+    const time = now - 60_000 - Math.round(rand() * days * DAY_MS);
     errors.push({
-      time: now - 60_000 - Math.round(rand() * days * DAY_MS),
+      time,
       sessionId: `s-${Math.floor(rand() * (count / 4))}`,
       fingerprint: `fp-${kind}`,
       message: `TypeError: thing ${kind} is undefined`,
@@ -199,6 +213,7 @@ export function generateDataSet(
       browser: pick(BROWSERS)[0],
       country: pick(COUNTRIES),
       navigationType: pick(NAVIGATIONS),
+      release: releaseAt(now - time, i),
     });
   }
   return { events, errors };
@@ -232,12 +247,12 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
     const col = <K extends keyof Event>(k: K) => chunk.map((e) => e[k]);
     await pool.query(
       `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, delta, rating,
-         navigation_type, device_type, browser, os, country, connection, attribution)
+         navigation_type, device_type, browser, os, country, connection, attribution, release)
        SELECT to_timestamp(t / 1000.0), $1, w, p, s, 'm-' || s || '-' || ord, n, v, v, r, nt, d, b, o, c, cn,
-         a::jsonb
+         a::jsonb, rl
        FROM unnest($2::float8[], $3::int[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-         WITH ORDINALITY AS u(t, w, p, s, n, v, r, d, b, o, c, cn, nt, a, ord)`,
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+         WITH ORDINALITY AS u(t, w, p, s, n, v, r, d, b, o, c, cn, nt, a, rl, ord)`,
       [
         projectId,
         col('time'),
@@ -254,16 +269,17 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
         col('connection'),
         col('navigationType'),
         chunk.map((e) => (e.attribution ? JSON.stringify(e.attribution) : null)),
+        col('release'),
       ],
     );
   }
   const e = data.errors;
   await pool.query(
     `INSERT INTO js_errors (time, project_id, website_id, page_id, session_id, fingerprint, message, stack, source,
-       line, col, device_type, browser, os, country, navigation_type)
-     SELECT to_timestamp(t / 1000.0), $1, (SELECT website_id FROM pages WHERE id = p), p, s, f, m, st, 'app.js', 10, 5, d, b, 'any', c, nt
+       line, col, device_type, browser, os, country, navigation_type, release)
+     SELECT to_timestamp(t / 1000.0), $1, (SELECT website_id FROM pages WHERE id = p), p, s, f, m, st, 'app.js', 10, 5, d, b, 'any', c, nt, rl
      FROM unnest($2::float8[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-       $11::text[]) AS u(t, p, s, f, m, st, d, b, c, nt)`,
+       $11::text[], $12::text[]) AS u(t, p, s, f, m, st, d, b, c, nt, rl)`,
     [
       projectId,
       e.map((x) => x.time),
@@ -276,6 +292,18 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
       e.map((x) => x.browser),
       e.map((x) => x.country),
       e.map((x) => x.navigationType),
+      e.map((x) => x.release),
+    ],
+  );
+  // What the workers keep as they store rows: each release's first and last sighting.
+  await pool.query(
+    `INSERT INTO releases (project_id, release, first_seen, last_seen)
+     SELECT $1, rl, to_timestamp(min(t) / 1000.0), to_timestamp(max(t) / 1000.0)
+       FROM unnest($2::float8[], $3::text[]) AS u(t, rl) WHERE rl IS NOT NULL GROUP BY rl`,
+    [
+      projectId,
+      [...data.events, ...e].map((x) => x.time),
+      [...data.events, ...e].map((x) => x.release),
     ],
   );
   await refreshRollups(pool);

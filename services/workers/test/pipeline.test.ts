@@ -366,6 +366,50 @@ test('a beacon the database refuses is dead-lettered with its reason; the rest o
   assert.match(letters[0]!.reason, /test_refuse_one/);
 });
 
+test('the release of a beacon is stored on its metric and error rows, and its first and last sighting in releases', async () => {
+  const project = await newProject();
+  const times = [T0 + 5000, T0 + 1000, T0 + 9000];
+  await run({
+    beacons: [
+      accepted(
+        project,
+        beacon({
+          release: 'v2.3.1',
+          events: times.map((ts) => event({ ts })),
+          errors: [{ message: 'boom', ts: T0 + 12_000 }],
+        }),
+      ),
+      accepted(project, beacon({ events: [event({ ts: T0 + 500 })] })),
+    ],
+  });
+  const { rows: metrics } = await db.pool.query<{ release: string | null; n: number }>(
+    'SELECT release, count(*)::int AS n FROM metrics WHERE project_id = $1 GROUP BY 1 ORDER BY 1',
+    [project.id],
+  );
+  assert.deepEqual(metrics, [
+    { release: 'v2.3.1', n: 3 },
+    { release: null, n: 1 },
+  ]);
+  const { rows: errors } = await db.pool.query<{ release: string | null }>(
+    'SELECT release FROM js_errors WHERE project_id = $1',
+    [project.id],
+  );
+  assert.deepEqual(errors, [{ release: 'v2.3.1' }]);
+  const sightings = async () =>
+    (
+      await db.pool.query<{ release: string; first_seen: Date; last_seen: Date }>(
+        'SELECT release, first_seen, last_seen FROM releases WHERE project_id = $1',
+        [project.id],
+      )
+    ).rows.map((r) => [r.release, r.first_seen.getTime(), r.last_seen.getTime()]);
+  assert.deepEqual(await sightings(), [['v2.3.1', T0 + 1000, T0 + 12_000]]);
+  // An earlier row moves the first sighting back, whatever the cache holds.
+  await run({
+    beacons: [accepted(project, beacon({ release: 'v2.3.1', events: [event({ ts: T0 - 7000 })] }))],
+  });
+  assert.deepEqual(await sightings(), [['v2.3.1', T0 - 7000, T0 + 12_000]]);
+});
+
 test('committed rows reach a socket.io client in the project room through the Redis adapter', async (t) => {
   const project = await newProject();
   const { client, close } = await connectProjectRoom(project.project);

@@ -66,7 +66,7 @@ export async function alertCommand(config: Config, args: string[]): Promise<void
     if (!values.project) throw new UsageError('alert list needs --project <slug>');
     const rules = await withDatabase(config, async (pool) => {
       const project = await findProject(pool, values.project!);
-      if (!project) throw new ProjectNotFoundError(`no project "${values.project}"`);
+      if (!project) throw new ProjectNotFoundError(`project "${values.project}" does not exist`);
       return listAlertRules(pool, project.id);
     });
     for (const rule of rules) line(rule);
