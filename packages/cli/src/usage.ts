@@ -33,6 +33,11 @@ Commands:
   db                                       serve the embedded TimescaleDB until Ctrl-C
   start                                    run the whole product (database, services, dashboard, demo)
   simulate [--events <n> | --minutes <m>]  send synthetic traffic to the ingest API
+  simulate --regress LCP|INP|CLS [--project demo] [--minutes 20]
+                                           watch an alert fire and resolve: creates a rule (p75 on phones over 5m)
+                                           with a webhook receiver of its own, ships a release whose phones are 3x
+                                           slower until the rule fires, then a fix until it resolves; deletes the rule
+                                           and prints a summary (needs \`npm start\`; about 5 minutes)
   simulate --history <N>d [--per-day <n>]  fill the demo project's last N days (1d to 90d) through the running
                                            workers, then refresh the rollups (needs \`npm start\`)
 `;

@@ -633,6 +633,24 @@ export interface TrafficOptions {
    * by about 60%. Unset: no regression.
    */
   regressionFrom?: number;
+  /** The site's deploys, oldest first: a page view runs the last one deployed by its time. */
+  releases?: readonly SyntheticRelease[];
+  /** A regression of one metric on phones and tablets: its values times `factor`. */
+  regress?: { metric: MetricName; factor: number };
+}
+
+export interface SyntheticRelease {
+  name: string;
+  /** Epoch ms of the deploy. */
+  from: number;
+}
+
+/** The release deployed last by `ts`, if any. */
+function releaseAt(
+  releases: readonly SyntheticRelease[] | undefined,
+  ts: number,
+): string | undefined {
+  return releases?.findLast((r) => r.from <= ts)?.name;
 }
 
 function sample(random: Random, metric: MetricName, factor: number): number {
@@ -818,6 +836,16 @@ export function syntheticPageView(random: Random, options: TrafficOptions): Synt
     if (agent.chromium)
       values.INP = Math.max(values.FID, sample(random, 'INP', agent.slowdown * interaction.factor));
   }
+  const { regress } = options;
+  const value = regress && values[regress.metric];
+  if (regress && value !== undefined && agent.device !== 'desktop') {
+    const scaled = Math.min(value * regress.factor, MAX_METRIC_VALUE[regress.metric]);
+    values[regress.metric] =
+      regress.metric === 'CLS'
+        ? Math.round(scaled * 10_000) / 10_000
+        : Math.round(scaled * 10) / 10;
+  }
+  const release = releaseAt(options.releases, ts);
   const attribution =
     random() < STANDARD_BUILD_SHARE
       ? undefined
@@ -863,6 +891,7 @@ export function syntheticPageView(random: Random, options: TrafficOptions): Synt
   const beacon: Beacon = {
     sid: id(random, 's'),
     url: `${options.origin}${path}`,
+    ...(release ? { release } : {}),
     events,
     ...(errors.length > 0 ? { errors } : {}),
     device: {
@@ -930,6 +959,8 @@ export interface HistoryOptions {
   viewsPerDay: number;
   /** See {@link TrafficOptions.regressionFrom}. */
   regressionFrom?: number;
+  /** See {@link TrafficOptions.releases}. */
+  releases?: readonly SyntheticRelease[];
 }
 
 /**
@@ -963,6 +994,7 @@ export function* syntheticHistory(
         spreadMs: 0,
         errorRate: options.errorRate,
         ...(options.regressionFrom !== undefined ? { regressionFrom: options.regressionFrom } : {}),
+        ...(options.releases ? { releases: options.releases } : {}),
       });
     }
   }

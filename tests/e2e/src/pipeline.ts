@@ -46,6 +46,8 @@ export interface PipelineOptions {
   keyCacheMs?: number;
   /** Worker jobs at once; default 1 (the embedded engine runs one transaction at a time). */
   workerConcurrency?: number;
+  /** More configuration, as environment variables (e.g. ALERT_INTERVAL_MS). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningLive {
@@ -114,6 +116,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       REDIS_URL: redisUrl,
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: logLevel,
+      ...options.env,
     });
     const queueName = uniqueName('rum-collect-e2e');
     const queue = new Bull<CollectJob>(queueName, redisUrl, { prefix: BULL_PREFIX });

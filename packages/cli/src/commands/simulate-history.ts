@@ -31,7 +31,11 @@ import {
   type Config,
   type Pool,
 } from '@rum/server-kit';
-import { seededRandom, syntheticHistory } from '@rum/testing/synthetic-traffic';
+import {
+  seededRandom,
+  syntheticHistory,
+  type SyntheticRelease,
+} from '@rum/testing/synthetic-traffic';
 import { answers } from '../child-processes.ts';
 import { DEMO_PROJECT } from './start.ts';
 
@@ -54,6 +58,18 @@ const COUNT_SLACK_MS = 60_000;
  */
 export function demoRegressionFrom(now: number): number {
   return Math.floor((now - 9 * DAY_MS) / DAY_MS) * DAY_MS + 14 * HOUR_MS;
+}
+
+/**
+ * The demo site's deploys: v1.0 since ever, v1.1 twenty days ago, and v1.2, the release that
+ * brought the regression ({@link demoRegressionFrom}). Live traffic runs v1.2 too.
+ */
+export function demoReleases(now: number): SyntheticRelease[] {
+  return [
+    { name: 'v1.0', from: 0 },
+    { name: 'v1.1', from: Math.floor((now - 20 * DAY_MS) / DAY_MS) * DAY_MS + 10 * HOUR_MS },
+    { name: 'v1.2', from: demoRegressionFrom(now) },
+  ];
 }
 
 export interface HistoryOptions {
@@ -228,6 +244,7 @@ export async function simulateHistory(
       days: options.days,
       viewsPerDay: options.viewsPerDay,
       regressionFrom,
+      releases: demoReleases(end),
     });
     for (const view of views) {
       const ts = view.beacon.events[0]!.ts;

@@ -1,10 +1,21 @@
+import type { MetricName } from '@rum/contract';
 import { validateBeacon } from '@rum/contract/schema';
 import { type Config } from '@rum/server-kit';
 import { withDatabase } from '../database.ts';
 import { findProject } from '@rum/server-kit';
-import { seededRandom, syntheticPageView, type Random } from '@rum/testing/synthetic-traffic';
+import {
+  seededRandom,
+  syntheticPageView,
+  type Random,
+  type SyntheticRelease,
+} from '@rum/testing/synthetic-traffic';
 import { UsageError, parseOptions } from '../usage.ts';
-import { demoRegressionFrom, simulateHistory } from './simulate-history.ts';
+import { demoRegressionFrom, demoReleases, simulateHistory } from './simulate-history.ts';
+import {
+  REGRESSABLE_METRICS,
+  simulateRegression,
+  type RegressedMetric,
+} from './simulate-regression.ts';
 import { DEMO_PROJECT } from './start.ts';
 
 /** Events sent when neither --events nor --minutes is given. */
@@ -36,6 +47,10 @@ export interface SimulateOptions {
   historyDays: number | undefined;
   /** `--history`: page views on an average weekday. */
   viewsPerDay: number;
+  /** `--regress <metric>`: watch an alert fire and resolve (see simulate-regression.ts). */
+  regress: RegressedMetric | undefined;
+  /** `--regress`: the project whose traffic regresses; default the demo. */
+  project: string;
 }
 
 function positive(name: string, raw: string | undefined, integer: boolean): number | undefined {
@@ -60,7 +75,19 @@ export function parseSimulateArgs(args: string[]): SimulateOptions {
     seed: { type: 'string' },
     history: { type: 'string' },
     'per-day': { type: 'string' },
+    regress: { type: 'string' },
+    project: { type: 'string' },
   });
+  const regress = parseRegress(values.regress);
+  if (regress !== undefined) {
+    const other = (['key', 'events', 'history', 'per-day', 'spread'] as const).filter(
+      (name) => values[name] !== undefined,
+    );
+    if (other.length > 0)
+      throw new UsageError(`--regress cannot be combined with --${other.join(', --')}`);
+  } else if (values.project !== undefined) {
+    throw new UsageError('--project goes with --regress (other runs take --key)');
+  }
   const historyDays = parseHistory(values.history);
   if (historyDays !== undefined) {
     const live = (['key', 'endpoint', 'events', 'minutes', 'rate', 'spread'] as const).filter(
@@ -97,7 +124,17 @@ export function parseSimulateArgs(args: string[]): SimulateOptions {
     seed: positive('seed', values.seed, true) ?? Date.now() % 2 ** 31,
     historyDays,
     viewsPerDay,
+    regress,
+    project: values.project ?? DEMO_PROJECT,
   };
+}
+
+function parseRegress(raw: string | undefined): RegressedMetric | undefined {
+  if (raw === undefined) return undefined;
+  const metric = REGRESSABLE_METRICS.find((m) => m === raw);
+  if (!metric)
+    throw new UsageError(`--regress takes one of ${REGRESSABLE_METRICS.join(', ')}, got "${raw}"`);
+  return metric;
 }
 
 /** `--history 30d`: whole days, 1 to {@link MAX_HISTORY_DAYS}. */
@@ -110,6 +147,16 @@ function parseHistory(raw: string | undefined): number | undefined {
       `--history takes whole days from 1d to ${MAX_HISTORY_DAYS}d, e.g. 30d, got "${raw}"`,
     );
   return days;
+}
+
+/** What a phase of `--regress` changes in the traffic, and when it ends. */
+export interface TrafficPhase {
+  /** Default: the demo's ({@link demoReleases}). */
+  releases?: SyntheticRelease[];
+  /** A regression of one metric on phones and tablets (see TrafficOptions.regress). */
+  slowdown?: { metric: MetricName; factor: number };
+  /** Checked before each page view: true ends the run. */
+  stop?: () => boolean;
 }
 
 export interface SimulateSummary {
@@ -163,7 +210,7 @@ async function send(
  * sent or `minutes` have passed. Progress on stderr; returns the tally.
  */
 export async function simulate(
-  options: SimulateOptions & { key: string; endpoint: string },
+  options: SimulateOptions & { key: string; endpoint: string } & TrafficPhase,
   progress: (line: string, done: boolean) => void = () => {},
   random: Random = seededRandom(options.seed),
 ): Promise<SimulateSummary> {
@@ -195,7 +242,7 @@ export async function simulate(
 
   const worker = async () => {
     for (;;) {
-      if (planned >= target || Date.now() >= deadline) return;
+      if (planned >= target || Date.now() >= deadline || options.stop?.()) return;
       const view = syntheticPageView(random, {
         origin: options.origin,
         now: Date.now(),
@@ -203,6 +250,8 @@ export async function simulate(
         errorRate: options.errorRate,
         // The demo's regression is still live: new traffic agrees with `--history`.
         regressionFrom: demoRegressionFrom(started),
+        releases: options.releases ?? demoReleases(started),
+        ...(options.slowdown ? { regress: options.slowdown } : {}),
       });
       // Trim the last page view so exactly --events events are sent.
       view.beacon.events = view.beacon.events.slice(
@@ -284,6 +333,16 @@ export async function simulateCommand(config: Config, args: string[]): Promise<v
   const endpoint =
     options.endpoint ??
     `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.ingestPort}`;
+  if (options.regress) {
+    const summary = await simulateRegression(
+      config,
+      { ...options, metric: options.regress, endpoint },
+      progressWriter(),
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
   const key =
     options.key ??
     (await withDatabase(config, (pool) => findProject(pool, DEMO_PROJECT)))?.ingestKey;
