@@ -15,7 +15,7 @@ import {
 import type { Config, Logger } from '@rum/server-kit';
 import type { Readers } from '@rum/server-kit/aggregates';
 import type { LiveSink } from '../live-publisher.ts';
-import { deliverAlertEvent, WebhookError } from './deliver.ts';
+import { deliverAlertEvent } from './deliver.ts';
 import { evaluateRules } from './evaluate-rules.ts';
 import { loadNotification, notificationOf } from './notification.ts';
 
@@ -76,7 +76,10 @@ export async function startAlertQueues(
     .process(1, async () => {
       const interval = config.alertIntervalMs;
       const at = Math.floor(Date.now() / interval) * interval;
-      for (const event of await evaluateRules(readers, at)) {
+      const events = await evaluateRules(readers, at, (rule, err) =>
+        log.warn({ rule, err: err.message }, 'alert rule not evaluated; trying again next time'),
+      );
+      for (const event of events) {
         const row = await loadNotification(readers.db, event.id);
         if (row) sink(projectRoom(row.slug), 'alerts', notificationOf(row, config.dashboardUrl));
         log.info(
@@ -99,13 +102,15 @@ export async function startAlertQueues(
       return outcome;
     })
     .catch((err: Error) => log.error({ err: err.message }, 'alert delivery stopped'));
-  delivery.on('failed', (job, err) => {
-    if (err instanceof WebhookError || err.name === 'WebhookError')
-      log.warn(
-        { event: job.data.eventId, attempts: job.attemptsMade, err: err.message },
-        'webhook failed; retrying',
-      );
-  });
+  evaluation.on('failed', (_job, err) =>
+    log.warn({ err: err.message }, 'alert evaluation failed; trying again next time'),
+  );
+  delivery.on('failed', (job, err) =>
+    log.warn(
+      { event: job.data.eventId, attempts: job.attemptsMade, err: err.message },
+      'alert notification not delivered; retrying',
+    ),
+  );
 
   // One schedule: a schedule left by a process with another interval is removed first.
   for (const repeatable of await evaluation.getRepeatableJobs())

@@ -72,8 +72,16 @@ export interface CreatedAlertEvent {
   rule: string;
 }
 
-/** Evaluates every rule not yet evaluated at `at` (epoch ms); returns the state changes. */
-export async function evaluateRules(readers: Readers, at: number): Promise<CreatedAlertEvent[]> {
+/**
+ * Evaluates every rule not yet evaluated at `at` (epoch ms); returns the state changes. A rule
+ * that fails (its query, its update) is reported to `onError` and tried again next time; the
+ * others are evaluated all the same.
+ */
+export async function evaluateRules(
+  readers: Readers,
+  at: number,
+  onError: (rule: string, err: Error) => void,
+): Promise<CreatedAlertEvent[]> {
   const { rows: rules } = await readers.db.query<StoredAlertRule>(
     `SELECT ${ALERT_RULE_COLUMNS} FROM alert_rules r JOIN projects p ON p.id = r.project_id
       WHERE r.last_evaluated_at IS NULL OR r.last_evaluated_at < $1
@@ -82,9 +90,13 @@ export async function evaluateRules(readers: Readers, at: number): Promise<Creat
   );
   const created: CreatedAlertEvent[] = [];
   for (const rule of rules) {
-    const reading = await readRule(readers, rule, at);
-    const event = await recordEvaluation(readers.db, rule, reading, at);
-    if (event) created.push(event);
+    try {
+      const reading = await readRule(readers, rule, at);
+      const event = await recordEvaluation(readers.db, rule, reading, at);
+      if (event) created.push(event);
+    } catch (err) {
+      onError(rule.id, err as Error);
+    }
   }
   return created;
 }
