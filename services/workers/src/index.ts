@@ -6,3 +6,4 @@ export {
   type WorkerOptions,
   type CollectResult,
 } from './worker.ts';
+export { evaluateRules, type CreatedAlertEvent } from './alerts/evaluate-rules.ts';
