@@ -320,8 +320,8 @@ CREATE INDEX IF NOT EXISTS alert_events_undelivered_idx ON alert_events (at) WHE
 -- One pair per dimension, keyed by that dimension's value only (so a rollup's size follows
 -- its dimension's cardinality, not the raw table), plus the overall pair keyed by nothing: a
 -- question with no dimension reads the overall pair, one that filters or groups by one
--- dimension reads that dimension's pair, one that combines two reads raw rows. A new dimension
--- is a new pair. Indexes are chosen here ((project, metric, bucket) for a scan over all values,
+-- dimension reads that dimension's pair, one that combines two reads raw rows (but page and
+-- device, which have a pair of their own, below). A new dimension is a new pair. Indexes are chosen here ((project, metric, bucket) for a scan over all values,
 -- (project, metric, value, bucket) for one value); TimescaleDB would otherwise add one per
 -- GROUP BY column, slowing every refresh. The daily rollups are compressed once older than a
 -- week, segmented by (project, metric, value): a month's breakdown is then a few columnar scans.
@@ -534,6 +534,58 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_value_idx ON metrics_hourly
 CREATE INDEX IF NOT EXISTS metrics_daily_by_release_project_idx ON metrics_daily_by_release (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_by_release_value_idx ON metrics_daily_by_release (project_id, name, release, bucket DESC);
 
+-- CrUX's query shapes (migration 0012): the one pair keyed by two dimensions, page and device
+-- type (a url on a form factor; planFor reads it for exactly that combination), bounded by
+-- pages x 3 device types; and page loads (TTFB samples) per page, device type and navigation
+-- type without bins, the counts behind CrUX's form_factors and navigation_types fractions.
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_page_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, page_id, device_type, rating, bin,
+  count(*) AS samples
+FROM metrics
+GROUP BY bucket, project_id, name, page_id, device_type, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_page_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, page_id, device_type, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_hourly_by_page_device
+GROUP BY 1, project_id, name, page_id, device_type, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_device_project_idx ON metrics_hourly_by_page_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_device_value_idx ON metrics_hourly_by_page_device (project_id, name, page_id, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_device_project_idx ON metrics_daily_by_page_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_device_value_idx ON metrics_daily_by_page_device (project_id, name, page_id, device_type, bucket DESC);
+
+-- `name` is always 'TTFB': kept so every query's filters apply to this pair unchanged.
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_page_loads
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, page_id, device_type,
+  navigation_type, count(*) AS samples
+FROM metrics
+WHERE name = 'TTFB'
+GROUP BY bucket, project_id, name, page_id, device_type, navigation_type
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_page_loads
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, page_id, device_type,
+  navigation_type, sum(samples)::bigint AS samples
+FROM metrics_hourly_page_loads
+GROUP BY 1, project_id, name, page_id, device_type, navigation_type
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_page_loads_project_idx ON metrics_hourly_page_loads (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_page_loads_value_idx ON metrics_hourly_page_loads (project_id, name, page_id, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_project_idx ON metrics_daily_page_loads (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_value_idx ON metrics_daily_page_loads (project_id, name, page_id, bucket DESC);
+
 -- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
 -- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
@@ -590,6 +642,18 @@ SELECT add_continuous_aggregate_policy('metrics_hourly_by_release',
 SELECT add_continuous_aggregate_policy('metrics_daily_by_release',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_page_device',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_page_device',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_page_loads',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
 -- Compression of chunks older than 7 days. Settings are applied once: changing them on a
 -- hypertable that already has compressed chunks is an error.
@@ -620,13 +684,16 @@ BEGIN
                           ('metrics_daily_by_country', 'project_id, name, country'),
                           ('metrics_daily_by_connection', 'project_id, name, connection'),
                           ('metrics_daily_by_navigation_type', 'project_id, name, navigation_type'),
-                          ('metrics_daily_by_release', 'project_id, name, release')) AS r(view_name, segmentby)
+                          ('metrics_daily_by_release', 'project_id, name, release'),
+                          ('metrics_daily_by_page_device', 'project_id, name, page_id, device_type'),
+                          ('metrics_daily_page_loads', 'project_id, name, page_id')) AS r(view_name, segmentby)
      WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
                         WHERE c.view_name = r.view_name AND c.compression_enabled)
   LOOP
     EXECUTE format('ALTER MATERIALIZED VIEW %I SET (timescaledb.compress = true, '
                    'timescaledb.compress_segmentby = %L, timescaledb.compress_orderby = %L)',
-                   rollup.view_name, rollup.segmentby, 'bucket DESC, bin');
+                   rollup.view_name, rollup.segmentby,
+                   CASE WHEN rollup.view_name LIKE '%page_loads' THEN 'bucket DESC' ELSE 'bucket DESC, bin' END);
   END LOOP;
 END
 $$;
@@ -642,6 +709,8 @@ SELECT add_compression_policy('metrics_daily_by_country', compress_after => INTE
 SELECT add_compression_policy('metrics_daily_by_connection', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_navigation_type', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_release', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_page_device', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_page_loads', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
@@ -655,6 +724,8 @@ SELECT add_retention_policy('metrics_hourly_by_country', INTERVAL '13 months', i
 SELECT add_retention_policy('metrics_hourly_by_connection', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_navigation_type', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_release', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_page_device', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_page_loads', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_device', INTERVAL '5 years', if_not_exists => TRUE);
@@ -664,3 +735,5 @@ SELECT add_retention_policy('metrics_daily_by_country', INTERVAL '5 years', if_n
 SELECT add_retention_policy('metrics_daily_by_connection', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_navigation_type', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_release', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_page_device', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_page_loads', INTERVAL '5 years', if_not_exists => TRUE);

@@ -21,9 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (18), compression of both hypertables and of
-  // the 9 daily rollups, retention of both hypertables.
-  assert.equal(jobs.length, 18 + 18 + 2 + 9 + 2, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (22), compression of both hypertables and of
+  // the 11 daily rollups, retention of both hypertables.
+  assert.equal(jobs.length, 22 + 22 + 2 + 11 + 2, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -76,13 +76,28 @@ test('the raw tables have exactly the indexes queries read, idempotency keys inc
   ]);
 });
 
-/** The rollups: an hourly and a daily one overall and per dimension. */
-const DIMENSIONS = ['page', 'device', 'browser', 'os', 'country', 'connection', 'navigation_type', 'release'];
-const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`)].flatMap((key) => [
+/**
+ * The rollups: an hourly and a daily one overall, per dimension, per page and device together,
+ * and the page loads.
+ */
+const DIMENSIONS = [
+  'page',
+  'device',
+  'browser',
+  'os',
+  'country',
+  'connection',
+  'navigation_type',
+  'release',
+  'page_device',
+];
+const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), 'page_loads'].flatMap((key) => [
   `metrics_hourly_${key}`,
   `metrics_daily_${key}`,
 ]);
 const ROLLUP_VIEWS = [...ROLLUPS].sort();
+/** The rollups that keep bins (all but the page loads, which count TTFB samples only). */
+const BIN_ROLLUP_VIEWS = ROLLUP_VIEWS.filter((v) => !v.endsWith('_page_loads'));
 
 test('hourly and daily rollups (per dimension and overall) are continuous aggregates, each daily one on top of its hourly one', async () => {
   const caggs = await q<{ view_name: string; hypertable_name: string; materialized_only: boolean }>(
@@ -174,7 +189,7 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
     )
       .map((r) => r.value)
       .sort((a, b) => a - b);
-    for (const view of ROLLUP_VIEWS) {
+    for (const view of BIN_ROLLUP_VIEWS) {
       const bins = await q<{ bin: number; samples: number }>(
         `SELECT bin, sum(samples)::int AS samples FROM ${view} WHERE project_id = 7 AND name = $1 GROUP BY bin ORDER BY bin`,
         [name],
@@ -201,5 +216,42 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
         );
       }
     }
+  }
+});
+
+test('the page-loads rollups count TTFB samples per page, device type and navigation type', async () => {
+  await db.pool.query(`
+    INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
+        navigation_type, device_type, browser, os, country)
+    SELECT now() - interval '3 days' * random(), 8, 1, 1 + (i % 2), 's' || i, n || i, n, 100, 'good',
+           (ARRAY['navigate', 'reload', NULL])[1 + i % 3], (ARRAY['mobile', 'desktop'])[1 + i % 2],
+           'Chrome', 'Android', 'DE'
+    FROM generate_series(1, 600) i, (VALUES ('TTFB'), ('LCP')) AS names(n)`);
+  await refreshRollups(db.pool);
+  for (const view of ['metrics_hourly_page_loads', 'metrics_daily_page_loads']) {
+    const rows = await q<{
+      page_id: number;
+      device_type: string;
+      navigation_type: string | null;
+      n: number;
+    }>(
+      `SELECT page_id, device_type, navigation_type, sum(samples)::int AS n FROM ${view}
+        WHERE project_id = 8 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
+    const exact = await q<{
+      page_id: number;
+      device_type: string;
+      navigation_type: string | null;
+      n: number;
+    }>(
+      `SELECT page_id, device_type, navigation_type, count(*)::int AS n FROM metrics
+        WHERE project_id = 8 AND name = 'TTFB' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
+    assert.deepEqual(rows, exact, view);
+    assert.equal(
+      rows.reduce((sum, r) => sum + r.n, 0),
+      600,
+      view,
+    );
   }
 });

@@ -17,6 +17,8 @@ export interface Filters {
   device?: string | readonly string[];
   browser?: string;
   country?: string;
+  /** navigator.connection.effectiveType as stored ('4g', '3g', '2g', 'slow-2g', 'unknown'). */
+  connection?: string;
   navigationType?: string;
   release?: string;
 }
@@ -45,6 +47,7 @@ export function whereClause(
     parts.push(`${alias}.device_type = ANY(${p.add(f.device)}::text[])`);
   if (f.browser !== undefined) parts.push(`${alias}.browser = ${p.add(f.browser)}`);
   if (f.country !== undefined) parts.push(`${alias}.country = ${p.add(f.country)}`);
+  if (f.connection !== undefined) parts.push(`${alias}.connection = ${p.add(f.connection)}`);
   if (f.navigationType !== undefined)
     parts.push(`${alias}.navigation_type = ${p.add(f.navigationType)}`);
   if (f.release !== undefined) parts.push(`${alias}.release = ${p.add(f.release)}`);

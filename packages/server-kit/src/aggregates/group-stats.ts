@@ -5,13 +5,13 @@
  * Which relation answers is the question's plan ({@link planFor}):
  * - Raw: exact `percentile_cont` on the hypertable; good/poor from the thresholds (CrUX edges:
  *   good <= good edge, poor > poor edge). For windows of an hour or less, and for questions
- *   that combine two dimensions (no rollup is keyed by two).
+ *   that combine two dimensions (but page and device, the one pair of two: {@link planFor}).
  * - Rollup: bin counts summed across the window's segments (raw rows for the partial hours at
  *   its ends, the hourly rollup for partial days, the daily one for whole days), from the
- *   overall rollups when no dimension is involved, else from that one dimension's. A
- *   percentile is read from the cumulative distribution the way percentile_cont reads sorted
- *   values (the order statistics at floor and ceil of p x (n - 1), interpolated), each order
- *   statistic taken as the value of the bin that holds it. Shares come from the `rating` the
+ *   overall rollups when no dimension is involved, else from that one dimension's (or the
+ *   page x device pair's). A percentile is read from the cumulative distribution the way
+ *   percentile_cont reads sorted values (the order statistics at floor and ceil of
+ *   p x (n - 1), interpolated), each order statistic taken as the value of the bin that holds it. Shares come from the `rating` the
  *   rollups keep. Percentiles are never averaged.
  */
 import {
@@ -32,6 +32,7 @@ import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
   ROUTE_KEY,
+  type BinRollupKey,
   type GroupColumn,
   type RollupDimension,
   type RollupKey,
@@ -88,10 +89,17 @@ export interface Answered<T> {
   rows: T;
 }
 
-/** How a question is answered: raw rows, or the rollups of one key. */
-export type Plan = { source: 'raw' } | { source: 'rollup'; rollup: RollupKey };
+/** How a question is answered: raw rows, or the bin rollups of one key. */
+export type Plan = { source: 'raw' } | { source: 'rollup'; rollup: BinRollupKey };
 
-const FILTER_DIMENSIONS = ['device', 'browser', 'country', 'navigationType', 'release'] as const;
+const FILTER_DIMENSIONS = [
+  'device',
+  'browser',
+  'country',
+  'connection',
+  'navigationType',
+  'release',
+] as const;
 
 /** The dimensions `filters` restrict (the page one for a page or route filter). */
 export function filterDimensions(filters: Filters): Set<RollupDimension> {
@@ -104,8 +112,9 @@ export function filterDimensions(filters: Filters): Set<RollupDimension> {
 
 /**
  * Raw rows for short windows (and time buckets under an hour); otherwise the rollups of the one
- * dimension the question filters or groups by (the overall ones when none), or raw rows when it
- * involves two.
+ * dimension the question filters or groups by (the overall ones when none), the page x device
+ * pair for exactly those two (a CrUX url or multi-website origin on one form factor; migration
+ * 0012 says why that pair alone), or raw rows for any other two.
  */
 export function planFor(
   filters: Filters,
@@ -117,6 +126,8 @@ export function planFor(
   const dimensions = filterDimensions(filters);
   if (groupBy && 'column' in groupBy && groupBy.column !== 'metric')
     dimensions.add(groupBy.column === 'route' ? 'page' : groupBy.column);
+  if (dimensions.size === 2 && dimensions.has('page') && dimensions.has('device'))
+    return { source: 'rollup', rollup: 'pageDevice' };
   if (dimensions.size > 1) return { source: 'raw' };
   const [dimension] = dimensions;
   return { source: 'rollup', rollup: dimension ?? 'overall' };
@@ -255,7 +266,7 @@ export function percentilesFromBins(
 async function rollupGroupStats<K>(
   readers: Readers,
   q: GroupStatsQuery,
-  rollup: RollupKey,
+  rollup: BinRollupKey,
   metricOf: (key: K) => MetricName,
 ): Promise<GroupStatsRow<K>[]> {
   const p = new SqlParams();

@@ -20,8 +20,18 @@ export const ROLLUP_DIMENSIONS = [
 ] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
-/** Which rollups answer a question: those over all dimensions, or one dimension's. */
-export type RollupKey = 'overall' | RollupDimension;
+/**
+ * Which bin rollups answer a question: those over all dimensions, one dimension's, or
+ * `pageDevice`, the one pair keyed by two dimensions (page and device type together: CrUX's
+ * url-on-a-form-factor, migration 0012).
+ */
+export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice';
+
+/**
+ * Every rollup pair: the bin rollups, and `pageLoads`, page loads (TTFB samples) per page,
+ * device type and navigation type without bins (CrUX's fractions, page-loads.ts).
+ */
+export type RollupKey = BinRollupKey | 'pageLoads';
 
 export interface SegmentTable {
   /** A relation name from the database's own catalog or a constant here, never from a request. */
@@ -42,6 +52,8 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   connection: 'by_connection',
   navigationType: 'by_navigation_type',
   release: 'by_release',
+  pageDevice: 'by_page_device',
+  pageLoads: 'page_loads',
 };
 
 /** The continuous aggregates of a rollup key (their materialization hypertables are read). */
