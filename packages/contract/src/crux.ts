@@ -10,6 +10,14 @@ import type { MetricName } from './metrics.ts';
 export const CRUX_FORM_FACTORS = ['ALL_FORM_FACTORS', 'PHONE', 'DESKTOP', 'TABLET'] as const;
 export type CruxFormFactor = (typeof CRUX_FORM_FACTORS)[number];
 
+/**
+ * CrUX's effective connection types (the Network Information API's effectiveType, as CrUX
+ * spells them). `offline` is accepted as CrUX accepts it; a beacon is sent online, so no
+ * sample ever has it.
+ */
+export const CRUX_EFFECTIVE_CONNECTION_TYPES = ['4G', '3G', '2G', 'slow-2G', 'offline'] as const;
+export type CruxEffectiveConnectionType = (typeof CRUX_EFFECTIVE_CONNECTION_TYPES)[number];
+
 /** CrUX's histogram metrics and the metric of ours each is. TTFB is still "experimental" in CrUX. */
 export const CRUX_HISTOGRAM_METRICS = {
   largest_contentful_paint: 'LCP',
@@ -73,8 +81,8 @@ export interface CruxRecordRequest {
   url?: string;
   formFactor?: CruxFormFactor;
   metrics?: string[];
-  /** Accepted for compatibility; this API has no connection dimension and rejects a value. */
-  effectiveConnectionType?: string;
+  /** Only the samples of this connection type; absent: all. */
+  effectiveConnectionType?: CruxEffectiveConnectionType;
 }
 
 export interface CruxHistoryRequest extends CruxRecordRequest {
@@ -97,6 +105,7 @@ export interface CruxKey {
   origin?: string;
   url?: string;
   formFactor?: CruxFormFactor;
+  effectiveConnectionType?: CruxEffectiveConnectionType;
 }
 
 /** A bin's edges: numbers in ms, strings with two decimals for CLS; the last bin has no end. */

@@ -34,6 +34,7 @@ const key = {
     origin: { type: 'string', pattern: '^https?://[^/]+$' },
     url: { type: 'string', pattern: '^https?://[^?#]+$' },
     formFactor: { enum: ['ALL_FORM_FACTORS', 'PHONE', 'DESKTOP', 'TABLET'] },
+    effectiveConnectionType: { enum: ['4G', '3G', '2G', 'slow-2G', 'offline'] },
   },
 };
 const urlNormalizationDetails = {

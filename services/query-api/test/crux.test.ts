@@ -19,7 +19,12 @@ import {
   type MetricName,
 } from '@rum/contract';
 import type { Redis } from '@rum/server-kit';
-import { RollupCatalog, type Readers } from '@rum/server-kit/aggregates';
+import {
+  RollupCatalog,
+  pageLoadsFromRollup,
+  planFor,
+  type Readers,
+} from '@rum/server-kit/aggregates';
 import {
   connectTestRedis,
   createTestProject,
@@ -29,9 +34,10 @@ import {
   type TestProject,
 } from '@rum/testing';
 import { buildApp, type AppOptions } from '../src/app.ts';
+import type { CruxMetricStats } from '../src/lib/crux-format.ts';
 import { collectionPeriods, resolveKey } from '../src/lib/crux-key.ts';
-import { queryCruxHistoryStats } from '../src/queries/crux-history.ts';
-import { queryCruxStats } from '../src/queries/crux-record.ts';
+import { queryCruxHistoryStats, queryHistoryPageLoads } from '../src/queries/crux-history.ts';
+import { queryCruxStats, queryPageLoads } from '../src/queries/crux-record.ts';
 import { assertCruxShape } from './crux-schema.ts';
 import {
   createPages,
@@ -151,6 +157,21 @@ function assertRecordExact(body: CruxRecordResponse, events: readonly Event[], l
       `${label} ${name} (${vs.length} samples)`,
     );
   }
+}
+
+/** Figures read from the rollups' bins: counts, good and poor exact, p75 within 2% of percentile_cont. */
+function assertStatsClose(
+  metric: MetricName,
+  s: CruxMetricStats | undefined,
+  vs: readonly number[],
+  label: string,
+) {
+  assert.ok(s, label);
+  assert.equal(s.count, vs.length, label);
+  assert.equal(s.good, vs.filter((v) => v <= THRESHOLDS[metric].good).length, label);
+  assert.equal(s.poor, vs.filter((v) => v > THRESHOLDS[metric].poor).length, label);
+  const exact = percentileCont(vs, 0.75)!;
+  assert.ok(Math.abs(s.p75! - exact) <= exact * 0.02, `${label}: ${s.p75} vs ${exact}`);
 }
 
 before(async () => {
@@ -285,6 +306,39 @@ describe('queryRecord: equal to an exact computation over the same samples', () 
       const vs = events.filter((e) => e.name === metric).map((e) => e.value);
       assert.deepEqual(body.record.metrics[name], expectedHistogram(metric, vs), name);
     }
+  });
+
+  test("a connection type: CrUX's 4G is effectiveType '4g', echoed in the key; fractions of those page loads", async () => {
+    const body = await record({
+      origin: 'https://shop.example',
+      formFactor: 'PHONE',
+      effectiveConnectionType: '4G',
+    });
+    assert.deepEqual(body.record.key, {
+      origin: 'https://shop.example',
+      formFactor: 'PHONE',
+      effectiveConnectionType: '4G',
+    });
+    const events = inPeriod(multiEvents, today()).filter(
+      (e) => e.domain === 'shop.example' && e.device === 'mobile' && e.connection === '4g',
+    );
+    assertRecordExact(body, events, 'phone on 4G');
+    assert.deepEqual(
+      body.record.metrics.navigation_types?.fractions,
+      expectedFractions(
+        NAV_KEYS,
+        events.filter((e) => e.name === 'TTFB').map((e) => e.navigationType),
+      ),
+    );
+    const solo = await record(
+      { origin: 'https://solo.example', effectiveConnectionType: '4G' },
+      single.readToken,
+    );
+    assertRecordExact(
+      solo,
+      inPeriod(singleEvents, today()).filter((e) => e.connection === '4g'),
+      'solo on 4G',
+    );
   });
 
   test("threshold edges as CrUX's: good <= the lower edge, poor > the upper one", async () => {
@@ -431,6 +485,51 @@ describe('queryHistoryRecord', () => {
   });
 });
 
+describe('queryHistoryRecord on a connection type', () => {
+  test('a url on 4G: each period equal to an exact computation', async () => {
+    const body = await history({
+      url: 'https://shop.example/checkout',
+      effectiveConnectionType: '4G',
+      collectionPeriodCount: 4,
+    });
+    assert.deepEqual(body.record.key, {
+      url: 'https://shop.example/checkout',
+      effectiveConnectionType: '4G',
+    });
+    const lastDays = body.record.collectionPeriods.map((p) =>
+      Date.UTC(p.lastDate.year, p.lastDate.month - 1, p.lastDate.day),
+    );
+    const events = multiEvents.filter(
+      (e) => e.domain === 'shop.example' && e.path === '/checkout' && e.connection === '4g',
+    );
+    for (const [name, metric] of Object.entries(CRUX_NAMES)) {
+      const value = body.record.metrics[name as 'largest_contentful_paint']!;
+      lastDays.forEach((lastDay, i) => {
+        const vs = inPeriod(events, lastDay)
+          .filter((e) => e.name === metric)
+          .map((e) => e.value);
+        if (vs.length === 0) return assert.equal(value.percentilesTimeseries.p75s[i], null);
+        const expected = expectedHistogram(metric, vs);
+        assert.deepEqual(
+          value.histogramTimeseries.map((b) => b.densities[i]),
+          expected.histogram.map((b) => b.density),
+          `${name} period ${i}`,
+        );
+        assert.equal(value.percentilesTimeseries.p75s[i], expected.percentiles.p75);
+      });
+    }
+    const phone = body.record.metrics.form_factors!.fractionTimeseries.phone!.fractions;
+    lastDays.forEach((lastDay, i) => {
+      const ttfb = inPeriod(events, lastDay).filter((e) => e.name === 'TTFB');
+      const expected = expectedFractions(
+        { mobile: 'phone', tablet: 'tablet', desktop: 'desktop' },
+        ttfb.map((e) => e.device),
+      );
+      assert.equal(phone[i], ttfb.length ? expected.phone : 'NaN', `phone period ${i}`);
+    });
+  });
+});
+
 describe('from the rollups (records with more samples than the exact limit)', () => {
   const readers = (): Readers => ({ db: db.pool, rollups: new RollupCatalog(db.pool) });
 
@@ -446,12 +545,7 @@ describe('from the rollups (records with more samples than the exact limit)', ()
     const events = inPeriod(multiEvents, today()).filter((e) => e.domain === 'shop.example');
     for (const metric of ['LCP', 'INP', 'CLS'] as const) {
       const vs = events.filter((e) => e.name === metric).map((e) => e.value);
-      const s = stats.get(metric)!;
-      assert.equal(s.count, vs.length, metric);
-      assert.equal(s.good, vs.filter((v) => v <= THRESHOLDS[metric].good).length, metric);
-      assert.equal(s.poor, vs.filter((v) => v > THRESHOLDS[metric].poor).length, metric);
-      const exact = percentileCont(vs, 0.75)!;
-      assert.ok(Math.abs(s.p75! - exact) <= exact * 0.02, `${metric} ${s.p75} vs ${exact}`);
+      assertStatsClose(metric, stats.get(metric), vs, metric);
     }
   });
 
@@ -475,15 +569,107 @@ describe('from the rollups (records with more samples than the exact limit)', ()
           .map((e) => e.value);
         const s = stats.get(metric)![i];
         if (vs.length === 0) return assert.equal(s, undefined, `${metric} ${i}`);
-        assert.equal(s!.count, vs.length, `${metric} ${i}`);
-        assert.equal(s!.good, vs.filter((v) => v <= THRESHOLDS[metric].good).length);
-        const exact = percentileCont(vs, 0.75)!;
-        assert.ok(
-          Math.abs(s!.p75! - exact) <= exact * 0.02,
-          `${metric} ${i}: ${s!.p75} vs ${exact}`,
-        );
+        assertStatsClose(metric, s, vs, `${metric} ${i}`);
       });
     }
+  });
+});
+
+describe('a url on a form factor, and the fractions, from their own rollups (migration 0012)', () => {
+  const readers = (): Readers => ({ db: db.pool, rollups: new RollupCatalog(db.pool) });
+  const checkout = { url: 'https://shop.example/checkout', formFactor: 'PHONE' } as const;
+  const checkoutOnPhone = (e: Event) =>
+    e.domain === 'shop.example' && e.path === '/checkout' && e.device === 'mobile';
+
+  test('planFor: page x device reads its pair; any other two dimensions raw rows', async () => {
+    const { filters } = await resolveKey(db.pool, multi.id, checkout);
+    const [period] = collectionPeriods(1);
+    assert.deepEqual(planFor(filters, { column: 'metric' }, period!.window), {
+      source: 'rollup',
+      rollup: 'pageDevice',
+    });
+    assert.deepEqual(
+      planFor({ ...filters, connection: '4g' }, { column: 'metric' }, period!.window),
+      { source: 'raw' },
+    );
+    assert.deepEqual(planFor({ projectId: 1, connection: '4g' }, undefined, period!.window), {
+      source: 'rollup',
+      rollup: 'connection',
+    });
+    assert.ok(pageLoadsFromRollup(filters));
+    assert.ok(pageLoadsFromRollup({ ...filters, navigationType: 'reload' }));
+    assert.ok(!pageLoadsFromRollup({ ...filters, connection: '4g' }));
+  });
+
+  test('record: counts and good/poor exact, p75 within 2%; page loads per navigation type exact', async () => {
+    const { filters } = await resolveKey(db.pool, multi.id, checkout);
+    const [period] = collectionPeriods(1);
+    const stats = await queryCruxStats(readers(), {
+      filters,
+      window: period!.window,
+      metrics: ['LCP', 'INP', 'CLS', 'TTFB'],
+      exactMaxSamples: 0,
+    });
+    const events = inPeriod(multiEvents, today()).filter(checkoutOnPhone);
+    for (const metric of ['LCP', 'INP', 'CLS', 'TTFB'] as const) {
+      const vs = events.filter((e) => e.name === metric).map((e) => e.value);
+      assertStatsClose(metric, stats.get(metric), vs, metric);
+    }
+    const loads = await queryPageLoads(readers(), {
+      filters,
+      window: period!.window,
+      column: 'navigationType',
+    });
+    const expected = new Map<string, number>();
+    for (const e of events)
+      if (e.name === 'TTFB' && e.navigationType !== null)
+        expected.set(e.navigationType, (expected.get(e.navigationType) ?? 0) + 1);
+    assert.deepEqual(new Map([...loads].sort()), new Map([...expected].sort()));
+  });
+
+  test('history: per period counts exact, p75 within 2%; form factors per period exact', async () => {
+    const periods = collectionPeriods(8);
+    const { filters } = await resolveKey(db.pool, multi.id, checkout);
+    const stats = await queryCruxHistoryStats(readers(), {
+      filters,
+      periods,
+      metrics: ['LCP', 'CLS'],
+      exactMaxSamples: 0,
+    });
+    const inWindow = (e: Event, p: (typeof periods)[number]) =>
+      e.time >= p.window.from.getTime() && e.time < p.window.to.getTime();
+    for (const metric of ['LCP', 'CLS'] as const) {
+      periods.forEach((p, i) => {
+        const vs = multiEvents
+          .filter((e) => checkoutOnPhone(e) && e.name === metric && inWindow(e, p))
+          .map((e) => e.value);
+        const s = stats.get(metric)![i];
+        if (vs.length === 0) return assert.equal(s, undefined, `${metric} ${i}`);
+        assertStatsClose(metric, s, vs, `${metric} ${i}`);
+      });
+    }
+    const url = await resolveKey(db.pool, multi.id, { url: checkout.url });
+    const loads = await queryHistoryPageLoads(readers(), {
+      filters: url.filters,
+      periods,
+      column: 'device',
+    });
+    periods.forEach((p, i) => {
+      const expected = new Map<string, number>();
+      for (const e of multiEvents)
+        if (
+          e.domain === 'shop.example' &&
+          e.path === '/checkout' &&
+          e.name === 'TTFB' &&
+          inWindow(e, p)
+        )
+          expected.set(e.device, (expected.get(e.device) ?? 0) + 1);
+      assert.deepEqual(
+        new Map([...loads[i]!].sort()),
+        new Map([...expected].sort()),
+        `period ${i}`,
+      );
+    });
   });
 });
 
@@ -553,11 +739,18 @@ describe('requests and errors as CrUX clients send and expect them', () => {
       /colour/,
     ],
     [
-      'a connection type',
-      { origin: 'https://shop.example', effectiveConnectionType: '4G' },
+      'a connection type CrUX does not know',
+      { origin: 'https://shop.example', effectiveConnectionType: '5G' },
       400,
       'INVALID_ARGUMENT',
       /effectiveConnectionType/,
+    ],
+    [
+      'a connection type no sample has (offline)',
+      { origin: 'https://shop.example', effectiveConnectionType: 'offline' },
+      404,
+      'NOT_FOUND',
+      /data not found/,
     ],
     [
       'a JSON body that is no object',

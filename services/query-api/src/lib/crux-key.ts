@@ -1,6 +1,7 @@
 /**
  * From a CrUX request to what is read: the record's key (origin or url, normalised as CrUX
- * does, and form factor), the filters selecting its samples, and the collection periods.
+ * does, form factor and connection type), the filters selecting its samples, and the
+ * collection periods.
  */
 import {
   CRUX_PERIOD_DAYS,
@@ -9,6 +10,7 @@ import {
   ERROR_CODES,
   type CruxCollectionPeriod,
   type CruxDate,
+  type CruxEffectiveConnectionType,
   type CruxFormFactor,
   type CruxKey,
   type CruxRecordRequest,
@@ -24,6 +26,19 @@ const DEVICE_OF: Readonly<Record<CruxFormFactor, string | undefined>> = {
   PHONE: 'mobile',
   TABLET: 'tablet',
   DESKTOP: 'desktop',
+};
+
+/**
+ * What the workers store per CrUX connection type: navigator.connection.effectiveType as the
+ * browser reports it, lower-case ('unknown' when the browser has no Network Information API).
+ * `offline` is never stored (a beacon is sent online): its record is a 404, as in CrUX.
+ */
+const CONNECTION_OF: Readonly<Record<CruxEffectiveConnectionType, string>> = {
+  '4G': '4g',
+  '3G': '3g',
+  '2G': '2g',
+  'slow-2G': 'slow-2g',
+  offline: 'offline',
 };
 
 export interface ResolvedKey {
@@ -81,18 +96,24 @@ export async function resolveKey(
       'exactly one of origin and url is required',
     );
   const device = req.formFactor === undefined ? undefined : DEVICE_OF[req.formFactor];
+  const connection = req.effectiveConnectionType;
   const base = {
     projectId,
     ...(device !== undefined ? { device } : {}),
+    ...(connection !== undefined ? { connection: CONNECTION_OF[connection] } : {}),
   };
-  const formFactor = req.formFactor !== undefined ? { formFactor: req.formFactor } : {};
+  // The key echoes what was asked, in CrUX's order (origin or url, formFactor, connection type).
+  const keyParts = {
+    ...(req.formFactor !== undefined ? { formFactor: req.formFactor } : {}),
+    ...(connection !== undefined ? { effectiveConnectionType: connection } : {}),
+  };
   if (req.origin !== undefined) {
     const url = parseUrl('origin', req.origin);
     if (url.pathname !== '/' || url.search !== '' || url.hash !== '')
       throw badParameter('origin', `must be an origin (scheme and host only), got "${req.origin}"`);
     const pageIds = await originPageIds(db, projectId, url.host);
     return {
-      key: { origin: url.origin, ...formFactor },
+      key: { origin: url.origin, ...keyParts },
       filters: { ...base, ...(pageIds ? { pageIds } : {}) },
     };
   }
@@ -106,7 +127,7 @@ export async function resolveKey(
   if (rows.length === 0) throw await missingWebsite(db, projectId, url.host);
   if (rows[0]!.id === null) throw noRecord();
   return {
-    key: { url: normalizedUrl, ...formFactor },
+    key: { url: normalizedUrl, ...keyParts },
     filters: { ...base, pageIds: [rows[0]!.id] },
     ...(normalizedUrl !== req.url
       ? { urlNormalizationDetails: { originalUrl: req.url!, normalizedUrl } }

@@ -2,9 +2,11 @@
  * The figures behind a CrUX history record: per collection period (28 days, a week apart),
  * per metric the count, good and poor samples and p75, and page loads per form factor and per
  * navigation type. Served from the daily rollups: the bin counts of each day of the span
- * ({@link binCountsSql} by `1d` bucket, raw rows only for the partial hours at the ends), summed
- * per period in SQL, so a year of history reads the same ~days x bins rows as one record does,
- * and percentiles come from the period's summed bins (within 1%). Small records (at most
+ * ({@link binCountsSql} by `1d` bucket, raw rows only for the partial hours at the ends, from
+ * the rollup planFor picks: page x device for a url on a form factor), summed per period in
+ * SQL, so a year of history reads the same ~days x bins rows as one record does, and
+ * percentiles come from the period's summed bins (within 1%); page loads from the page-loads
+ * rollups, a day's counts added to each period holding it. Small records (at most
  * {@link CRUX_EXACT_MAX_SAMPLES} samples over the span) are answered exactly from raw rows, as
  * a record is.
  */
@@ -12,32 +14,30 @@ import { CRUX_HISTORY_STEP_DAYS, CRUX_PERIOD_DAYS, type MetricName } from '@rum/
 import {
   SqlParams,
   binCountsSql,
+  pageLoadsByDay,
   planFor,
   rollupSource,
   statsFromBins,
   type BinCount,
   type Filters,
+  type PageLoadsQuery,
   type Readers,
   type TimeWindow,
 } from '@rum/server-kit/aggregates';
 import type { CruxMetricStats } from '../lib/crux-format.ts';
 import type { Period } from '../lib/crux-key.ts';
-import { CRUX_EXACT_MAX_SAMPLES, PAGE_LOAD_METRIC, queryCruxStats } from './crux-record.ts';
+import { CRUX_EXACT_MAX_SAMPLES, queryCruxStats } from './crux-record.ts';
 
 /** One window from the first period's start to the last one's end. */
 function spanOf(periods: readonly Period[]): TimeWindow {
   return { from: periods[0]!.window.from, to: periods.at(-1)!.window.to, source: 'rollup' };
 }
 
-/**
- * Bin counts of one metric per period (key: the period's index), or with `byBin` false one
- * row per period (bin 0) holding its sample count.
- */
+/** Bin counts of one metric per period (key: the period's index). */
 async function periodBinCounts(
   readers: Readers,
   filters: Filters & { metrics: readonly MetricName[] },
   periods: readonly Period[],
-  byBin: boolean,
 ): Promise<BinCount<number>[]> {
   const span = spanOf(periods);
   const plan = planFor(filters, { interval: '1d' }, span);
@@ -53,9 +53,8 @@ async function periodBinCounts(
   );
   const from = p.add(periods.map((x) => x.window.from));
   const to = p.add(periods.map((x) => x.window.to));
-  const bin = byBin ? 'd.bin' : '0';
   const { rows } = await readers.db.query<BinCount<number>>(
-    `SELECT per.i::int - 1 AS key, ${bin} AS bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
+    `SELECT per.i::int - 1 AS key, d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
        FROM (${days}) d
        JOIN unnest(${from}::timestamptz[], ${to}::timestamptz[]) WITH ORDINALITY AS per(lo, hi, i)
          ON d.key >= per.lo AND d.key < per.hi
@@ -77,12 +76,7 @@ export async function queryCruxHistoryStats(
 ): Promise<Map<MetricName, Array<CruxMetricStats | undefined>>> {
   const perMetric = await Promise.all(
     q.metrics.map(async (metric) => {
-      const rows = await periodBinCounts(
-        readers,
-        { ...q.filters, metrics: [metric] },
-        q.periods,
-        true,
-      );
+      const rows = await periodBinCounts(readers, { ...q.filters, metrics: [metric] }, q.periods);
       const series: Array<CruxMetricStats | undefined> = q.periods.map(() => undefined);
       for (const s of statsFromBins(rows, [0.75], () => metric))
         series[s.key] = { count: s.count, good: s.good, poor: s.poor, p75: s.values[0] ?? null };
@@ -116,29 +110,21 @@ export async function queryCruxHistoryStats(
 }
 
 /**
- * Page loads per period per value (`values`, each a filter on `dimension`): one count query per
- * value, each from that dimension's rollup (or raw rows when the filters already hold another).
+ * Page loads per period per value of `column`: the days of the whole span in one query (from
+ * the page-loads rollups, {@link pageLoadsByDay}), each day added to the periods holding it.
  */
 export async function queryHistoryPageLoads(
   readers: Readers,
-  q: {
-    filters: Filters;
-    periods: readonly Period[];
-    dimension: 'device' | 'navigationType';
-    values: readonly string[];
-  },
+  q: { filters: Filters; periods: readonly Period[]; column: PageLoadsQuery['column'] },
 ): Promise<Array<Map<string, number>>> {
   const perPeriod = q.periods.map(() => new Map<string, number>());
-  await Promise.all(
-    q.values.map(async (value) => {
-      const rows = await periodBinCounts(
-        readers,
-        { ...q.filters, [q.dimension]: value, metrics: [PAGE_LOAD_METRIC] },
-        q.periods,
-        false,
-      );
-      for (const r of rows) perPeriod[r.key]!.set(value, r.n);
-    }),
-  );
+  const days = await pageLoadsByDay(readers, { ...q, window: spanOf(q.periods) });
+  for (const { day, value, n } of days) {
+    if (value === null) continue;
+    q.periods.forEach((period, i) => {
+      if (day >= period.window.from && day < period.window.to)
+        perPeriod[i]!.set(value, (perPeriod[i]!.get(value) ?? 0) + n);
+    });
+  }
   return perPeriod;
 }

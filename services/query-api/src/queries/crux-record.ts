@@ -3,14 +3,16 @@
  * good and poor counts and the p75, and page loads per form factor and per navigation type.
  * Grouped by metric with {@link groupStats} as the Core Web Vitals assessment is, so the
  * question goes to the rollup planFor picks (the overall one for a one-website origin, the
- * page one for a url or an origin among several websites, the device one for a form factor;
- * raw rows when it combines two).
+ * page one for a url or an origin among several websites, the device one for a form factor,
+ * the page x device one for a url on a form factor, the connection one for an origin on a
+ * connection type; raw rows for other combinations, e.g. a url on a connection type).
  */
 import type { MetricName } from '@rum/contract';
 import {
   groupStats,
+  pageLoadsByDay,
   type Filters,
-  type GroupColumn,
+  type PageLoadsQuery,
   type Readers,
   type TimeWindow,
 } from '@rum/server-kit/aggregates';
@@ -22,12 +24,6 @@ import type { CruxMetricStats } from '../lib/crux-format.ts';
  * costs one more query over at most this many rows, a few ms, where the bins were read.
  */
 export const CRUX_EXACT_MAX_SAMPLES = 20_000;
-
-/**
- * The metric counted as page loads for `form_factors` and `navigation_types`: web-vitals
- * reports TTFB once per page load, back/forward cache restores and prerenders included.
- */
-export const PAGE_LOAD_METRIC: MetricName = 'TTFB';
 
 export interface CruxStatsQuery {
   filters: Filters;
@@ -71,24 +67,16 @@ export async function queryCruxStats(
   );
 }
 
-/** Page loads per value of `column` (device type or navigation type) in the window. */
+/**
+ * Page loads per value of `column` (device type or navigation type) in the window, from the
+ * page-loads rollups ({@link pageLoadsByDay}).
+ */
 export async function queryPageLoads(
   readers: Readers,
-  q: {
-    filters: Filters;
-    window: TimeWindow;
-    column: Extract<GroupColumn, 'device' | 'navigationType'>;
-  },
+  q: PageLoadsQuery,
 ): Promise<Map<string, number>> {
-  const { rows } = await groupStats<string | null>(
-    readers,
-    {
-      filters: { ...q.filters, metrics: [PAGE_LOAD_METRIC] },
-      window: q.window,
-      groupBy: { column: q.column },
-      percentiles: [],
-    },
-    () => PAGE_LOAD_METRIC,
-  );
-  return new Map(rows.filter((r) => r.key !== null).map((r) => [r.key!, r.count]));
+  const counts = new Map<string, number>();
+  for (const { value, n } of await pageLoadsByDay(readers, q))
+    if (value !== null) counts.set(value, (counts.get(value) ?? 0) + n);
+  return counts;
 }

@@ -11,8 +11,6 @@ import {
   CRUX_ERROR_STATUSES,
   CRUX_HISTOGRAM_METRICS,
   CRUX_HISTORY_DEFAULT_PERIODS,
-  DEVICE_TYPES,
-  NAVIGATION_TYPES,
   type CruxFractionMetric,
   type CruxHistogramMetric,
   type CruxHistoryRequest,
@@ -21,7 +19,7 @@ import {
   type CruxRecordResponse,
   type MetricName,
 } from '@rum/contract';
-import { ServiceError, badParameter, toErrorResponse } from '@rum/server-kit/http';
+import { ServiceError, toErrorResponse } from '@rum/server-kit/http';
 import { cacheKey } from '../lib/cache-key.ts';
 import {
   fractionTimeseries,
@@ -80,19 +78,11 @@ function wantedOf(req: CruxRecordRequest): Wanted {
   return { histograms, fractions: fractionMetrics };
 }
 
-/** Our dimension behind each fraction metric, and its values. */
+/** Our dimension behind each fraction metric. */
 const FRACTION_DIMENSIONS = {
-  form_factors: { column: 'device', values: DEVICE_TYPES },
-  navigation_types: { column: 'navigationType', values: NAVIGATION_TYPES },
+  form_factors: 'device',
+  navigation_types: 'navigationType',
 } as const;
-
-function checkRequest(req: CruxRecordRequest): void {
-  if (req.effectiveConnectionType !== undefined)
-    throw badParameter(
-      'effectiveConnectionType',
-      'is not supported: records here are not split by connection type',
-    );
-}
 
 /** The same question gets the same cache entry for the rest of the (UTC) day. */
 function cruxCacheKey(
@@ -104,6 +94,7 @@ function cruxCacheKey(
     origin: req.origin,
     url: req.url,
     formFactor: req.formFactor,
+    effectiveConnectionType: req.effectiveConnectionType,
     metrics: req.metrics ? [...new Set(req.metrics)].sort().join(',') : undefined,
     collectionPeriodCount: req.collectionPeriodCount,
     day: new Date().toISOString().slice(0, 10),
@@ -179,7 +170,6 @@ const cruxRoutes: FastifyPluginAsync<CruxRoutesOptions> = async (app, opts) => {
       },
       async (request, reply) => {
         const req = request.body as B;
-        checkRequest(req);
         const key = cruxCacheKey(request.project.slug, spec.operation, req);
         return app.cache.respond(reply, spec.operation, key, async () => {
           const resolved = await resolveKey(app.db, request.project.id, req);
@@ -205,7 +195,7 @@ const cruxRoutes: FastifyPluginAsync<CruxRoutesOptions> = async (app, opts) => {
       const [stats, ...loads] = await Promise.all([
         queryCruxStats(app, { ...q, metrics: wanted.histograms.map(([, ours]) => ours) }),
         ...wanted.fractions.map((m) =>
-          queryPageLoads(app, { ...q, column: FRACTION_DIMENSIONS[m].column }),
+          queryPageLoads(app, { ...q, column: FRACTION_DIMENSIONS[m] }),
         ),
       ]);
       const metrics: CruxRecordResponse['record']['metrics'] = {};
@@ -233,11 +223,7 @@ const cruxRoutes: FastifyPluginAsync<CruxRoutesOptions> = async (app, opts) => {
       const [stats, ...loads] = await Promise.all([
         queryCruxHistoryStats(app, { ...q, metrics: wanted.histograms.map(([, ours]) => ours) }),
         ...wanted.fractions.map((m) =>
-          queryHistoryPageLoads(app, {
-            ...q,
-            dimension: FRACTION_DIMENSIONS[m].column,
-            values: FRACTION_DIMENSIONS[m].values,
-          }),
+          queryHistoryPageLoads(app, { ...q, column: FRACTION_DIMENSIONS[m] }),
         ),
       ]);
       const metrics: CruxHistoryResponse['record']['metrics'] = {};

@@ -4,6 +4,7 @@
  * @fastify/swagger documents them.
  */
 import {
+  CRUX_EFFECTIVE_CONNECTION_TYPES,
   CRUX_FORM_FACTORS,
   CRUX_HISTOGRAM_METRICS,
   CRUX_HISTORY_MAX_PERIODS,
@@ -33,9 +34,10 @@ const requestProperties = {
     description: 'Metrics to answer; all that have data when absent or empty.',
   },
   effectiveConnectionType: {
-    ...str,
+    type: 'string',
+    enum: CRUX_EFFECTIVE_CONNECTION_TYPES,
     description:
-      'Not supported: samples carry no CrUX connection dimension here; any value is a 400.',
+      "Only page views on this connection type (navigator.connection.effectiveType); browsers without the Network Information API (Safari, Firefox) report none, so their samples are in no connection type's record.",
   },
 } as const;
 
@@ -71,7 +73,7 @@ const collectionPeriod = {
 } as const;
 const key = {
   type: 'object',
-  properties: { origin: str, url: str, formFactor: str },
+  properties: { origin: str, url: str, formFactor: str, effectiveConnectionType: str },
 } as const;
 const urlNormalizationDetails = {
   type: 'object',
