@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { TokenForm } from '../features/auth/components/token-form.tsx';
+import { LiveSocketProvider } from '../lib/live-socket.tsx';
 import { SessionProvider } from '../lib/session-context.tsx';
 import { clearSession, loadSession, saveSession, type Session } from '../lib/session.ts';
 import { AppProvider } from './provider.tsx';
@@ -32,7 +33,9 @@ export function App() {
       onUnauthorized={() => signOut('The query API refused that token. Paste a valid read token.')}
     >
       <SessionProvider session={session}>
-        <DashboardRoute onSignOut={() => signOut()} />
+        <LiveSocketProvider>
+          <DashboardRoute onSignOut={() => signOut()} />
+        </LiveSocketProvider>
       </SessionProvider>
     </AppProvider>
   );

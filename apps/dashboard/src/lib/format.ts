@@ -98,8 +98,8 @@ export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
 };
 
 /** Hours and minutes (and the day with `withDate`): the ticks of a time axis. */
-export function formatAxisTime(iso: string, withDate: boolean): string {
-  return new Date(iso).toLocaleString('en-GB', {
+export function formatAxisTime(time: string | number, withDate: boolean): string {
+  return new Date(time).toLocaleString('en-GB', {
     ...(withDate ? { day: '2-digit', month: 'short' } : {}),
     hour: '2-digit',
     minute: '2-digit',

@@ -10,6 +10,7 @@ export function filterParams(filters: Filters): QueryParams {
     browser: filters.browser,
     country: filters.country,
     navigationType: filters.navigationType,
+    release: filters.release,
   };
 }
 

@@ -9,6 +9,8 @@ export interface Filters {
   browser?: string;
   country?: string;
   navigationType?: NavigationType;
+  /** A release name, as the SDK's `release` option sent it. */
+  release?: string;
 }
 
 /** The metric the charts, breakdowns and slow pages show, and the time series' percentile. */
@@ -18,5 +20,5 @@ export interface Focus {
 }
 
 /** The filters whose values are read from the data (the navigation types are a fixed list). */
-export const FILTER_KEYS = ['page', 'device', 'browser', 'country'] as const;
+export const FILTER_KEYS = ['page', 'device', 'browser', 'country', 'release'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];

@@ -19,7 +19,7 @@ interface AttributionTableProps {
 export function AttributionTable({ metric, keyLabel, groups }: AttributionTableProps) {
   return (
     <div className="table-scroll">
-      <table className="stats-table why-table" data-testid="why-table">
+      <table className="stats-table why-table phone-grid-rows" data-testid="why-table">
         <thead>
           <tr>
             <th scope="col">{keyLabel}</th>

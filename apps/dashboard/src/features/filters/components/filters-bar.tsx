@@ -25,6 +25,7 @@ const FILTER_LABELS: Readonly<Record<FilterKey, string>> = {
   device: 'Device',
   browser: 'Browser',
   country: 'Country',
+  release: 'Release',
 };
 
 const ANY_LABELS: Readonly<Record<FilterKey, string>> = {
@@ -32,6 +33,7 @@ const ANY_LABELS: Readonly<Record<FilterKey, string>> = {
   device: 'All devices',
   browser: 'All browsers',
   country: 'All countries',
+  release: 'All releases',
 };
 
 const ANY = '';
@@ -49,8 +51,8 @@ interface FiltersBarProps {
 }
 
 /**
- * Time range, the page (or route) / device / browser / country / navigation type filters and
- * the focused metric.
+ * Time range, the page (or route) / device / browser / country / release / navigation type
+ * filters and the focused metric.
  */
 export function FiltersBar({ filters, onChange, metric, onMetricChange }: FiltersBarProps) {
   const options = useFilterOptions(filters.range);

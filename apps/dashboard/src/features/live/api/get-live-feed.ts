@@ -1,14 +1,6 @@
 import { useEffect, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  LiveError,
-  LiveEvent,
-  ServerToClientEvents,
-} from '@rum/contract';
-import { env } from '../../../config/env.ts';
-import { useSession } from '../../../lib/session-context.tsx';
-import type { Session } from '../../../lib/session.ts';
+import type { LiveError, LiveErrorsUpdate, LiveEvent, LiveMetricsUpdate } from '@rum/contract';
+import { useLiveSocket, type LiveSocket } from '../../../lib/live-socket.tsx';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline' | 'refused';
 
@@ -19,26 +11,29 @@ export interface LiveHandlers {
 }
 
 /**
- * Connects to the websocket service with the read token; the server puts the socket in its
- * project's room. Returns the function that disconnects.
+ * Follows the tab's socket: its connection status, and the project's events and errors as the
+ * workers commit them. Returns the function that stops following (the socket stays open).
  */
-export function getLiveFeed(session: Session, handlers: LiveHandlers): () => void {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(env.websocketUrl, {
-    auth: { token: session.token },
-    transports: ['websocket', 'polling'],
-  });
-  handlers.onStatus('connecting');
-  socket.on('connect', () => handlers.onStatus('live'));
-  socket.on('disconnect', () => handlers.onStatus('offline'));
-  socket.on('connect_error', (err) => {
-    // A refused handshake (bad token) is final; socket.io stops retrying by itself.
+export function getLiveFeed(socket: LiveSocket, handlers: LiveHandlers): () => void {
+  const onConnect = () => handlers.onStatus('live');
+  const onDisconnect = () => handlers.onStatus('offline');
+  // A refused handshake (bad token) is final; socket.io stops retrying by itself.
+  const onConnectError = (err: Error) =>
     handlers.onStatus(socket.active ? 'offline' : 'refused', err.message);
-  });
-  socket.on('metrics', (update) => handlers.onEvents(update.recent, update.events));
-  socket.on('errors', (update) => handlers.onErrors(update.errors));
+  const onMetrics = (update: LiveMetricsUpdate) => handlers.onEvents(update.recent, update.events);
+  const onErrors = (update: LiveErrorsUpdate) => handlers.onErrors(update.errors);
+  handlers.onStatus(socket.connected ? 'live' : 'connecting');
+  socket.on('connect', onConnect);
+  socket.on('disconnect', onDisconnect);
+  socket.on('connect_error', onConnectError);
+  socket.on('metrics', onMetrics);
+  socket.on('errors', onErrors);
   return () => {
-    socket.removeAllListeners();
-    socket.disconnect();
+    socket.off('connect', onConnect);
+    socket.off('disconnect', onDisconnect);
+    socket.off('connect_error', onConnectError);
+    socket.off('metrics', onMetrics);
+    socket.off('errors', onErrors);
   };
 }
 
@@ -66,7 +61,7 @@ let sequence = 0;
 
 /** Live events and errors for the signed-in project, newest first. */
 export function useLiveFeed(): LiveFeedState {
-  const session = useSession();
+  const socket = useLiveSocket();
   const [state, setState] = useState<LiveFeedState>({
     status: 'connecting',
     items: [],
@@ -74,7 +69,7 @@ export function useLiveFeed(): LiveFeedState {
   });
   useEffect(
     () =>
-      getLiveFeed(session, {
+      getLiveFeed(socket, {
         onStatus: (status, reason) =>
           setState((s) => ({ ...s, status, ...(reason ? { reason } : {}) })),
         onEvents: (events, committed) => {
@@ -102,7 +97,7 @@ export function useLiveFeed(): LiveFeedState {
           setState((s) => ({ ...s, items: [...items, ...s.items].slice(0, LIVE_FEED_LIMIT) }));
         },
       }),
-    [session],
+    [socket],
   );
   return state;
 }
