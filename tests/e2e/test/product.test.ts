@@ -9,16 +9,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_ERROR, HERO_DELAY_MS, SLOW_HANDLER_MS } from '@rum/demo';
 import { CHROMIUM } from '@rum/testing/chromium';
-import { freePort, startPrivateRedis, type PrivateRedis } from '@rum/testing';
 import type {
   AssessmentResponse,
   AttributionResponse,
@@ -38,11 +36,10 @@ import {
   formatShare,
   navigationTypeLabel,
 } from '@rum/dashboard/format';
+import { REPO_ROOT, RUM, startRum, type RumUrls, type RunningRum } from '../src/rum-start.ts';
+import { expectTexts, waitFor } from '../src/wait-for.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = resolve(HERE, '../../..');
-const RUM = join(REPO_ROOT, 'packages/cli/bin/rum.js');
-const RESULTS = join(HERE, '../test-results');
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '../test-results');
 const SIMULATED_EVENTS = 1500;
 
 /**
@@ -59,62 +56,9 @@ const WHY_VIEWS = 40;
 const EARLIER_VIEWS = 5;
 const EARLIER_MS = 90 * 60_000;
 
-interface Urls {
-  dashboard: string;
-  token: string;
-  demo: string;
-  ingest: string;
-  ingestKey: string;
-  query: string;
-}
-
-let dataDir: string;
-// A Redis of its own: the product uses the default queue name, and jobs left on a shared
-// Redis by an earlier, interrupted run would be processed against this run's fresh database.
-let redis: PrivateRedis;
-let ports: Record<
-  'INGEST_PORT' | 'QUERY_PORT' | 'WS_PORT' | 'WORKERS_PORT' | 'DASHBOARD_PORT' | 'DEMO_PORT',
-  number
->;
-let rum: ChildProcess | undefined;
-let rumLog = '';
+let rum: RunningRum;
+let urls: RumUrls;
 let browser: Browser | undefined;
-let urls: Urls;
-
-/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function env(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    RUM_DATA_DIR: dataDir,
-    REDIS_URL: redis.url,
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-  };
-}
 
 function portIsClosed(port: number): Promise<boolean> {
   return new Promise((resolvePort) => {
@@ -127,22 +71,8 @@ function portIsClosed(port: number): Promise<boolean> {
   });
 }
 
-async function queryApi<T>(path: string): Promise<T> {
-  const response = await fetch(`${urls.query}/v1/projects/demo/${path}`, {
-    headers: { authorization: `Bearer ${urls.token}` },
-  });
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function collect(beacon: Beacon): Promise<void> {
-  const response = await fetch(`${urls.ingest}/v1/collect?key=${urls.ingestKey}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(beacon),
-  });
-  assert.equal(response.status, 202, await response.text());
-}
+const queryApi = <T>(path: string) => rum.queryApi<T>(path);
+const collect = (beacon: Beacon) => rum.collect(beacon);
 
 function whyView(i: number, now: number): Beacon {
   const navigationType = i % 3 === 0 ? 'reload' : 'navigate';
@@ -198,97 +128,15 @@ function whyValues(answer: AttributionResponse): string[] {
   return answer.groups.map((g) => (g.value === '(other)' ? 'Other values' : g.value));
 }
 
-/**
- * Polls until `read` (texts on the page) equals `expected` (from the query API, asked again on
- * every poll: the page and the test may each have caught an answer a moment apart).
- */
-async function expectTexts(
-  what: string,
-  read: () => Promise<unknown>,
-  expected: () => Promise<unknown>,
-): Promise<void> {
-  let last: { actual: unknown; wanted: unknown } | undefined;
-  try {
-    await waitFor(
-      what,
-      async () => {
-        const [actual, wanted] = await Promise.all([read(), expected()]);
-        last = { actual, wanted };
-        return JSON.stringify(actual) === JSON.stringify(wanted) ? true : undefined;
-      },
-      30_000,
-    );
-  } catch (err) {
-    assert.deepEqual(last?.actual, last?.wanted, (err as Error).message);
-    throw err;
-  }
-}
-
-function line(label: string): string {
-  const match = new RegExp(`^\\s*${label}:\\s+(\\S+)`, 'm').exec(rumLog);
-  assert.ok(match, `rum start printed no "${label}:" line`);
-  return match[1]!;
-}
-
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'rum-e2e-'));
-  redis = await startPrivateRedis();
-  ports = {
-    INGEST_PORT: await freePort(),
-    QUERY_PORT: await freePort(),
-    WS_PORT: await freePort(),
-    WORKERS_PORT: await freePort(),
-    DASHBOARD_PORT: await freePort(),
-    DEMO_PORT: await freePort(),
-  };
-  rum = spawn(process.execPath, [RUM, 'start'], {
-    cwd: REPO_ROOT,
-    env: env(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // The services' logs, for when this test fails.
-  mkdirSync(RESULTS, { recursive: true });
-  rum.stderr!.pipe(createWriteStream(join(RESULTS, 'rum-start.log')));
-  let stderr = '';
-  rum.stdout!.on('data', (chunk: Buffer) => (rumLog += chunk.toString()));
-  rum.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
-  const exited = new Promise<never>((_, reject) =>
-    rum!.once('exit', (code) =>
-      reject(new Error(`rum start exited (${code}) before printing its URLs:\n${stderr}`)),
-    ),
-  );
-  await Promise.race([
-    waitFor(
-      'the URLs of rum start',
-      async () => (rumLog.includes('Press Ctrl-C') ? true : undefined),
-      240_000,
-    ),
-    exited,
-  ]);
-  const dashboard = new URL(line('Dashboard'));
-  const ingest = new URL(line('Ingest API'));
-  urls = {
-    dashboard: line('Dashboard'),
-    token: new URLSearchParams(dashboard.hash.slice(1)).get('token')!,
-    demo: line('Demo page'),
-    ingest: ingest.origin,
-    ingestKey: ingest.searchParams.get('key')!,
-    query: new URL(line('Query API')).origin,
-  };
+  rum = await startRum({ logFile: join(RESULTS, 'rum-start.log') });
+  urls = rum.urls;
   browser = await chromium.launch(CHROMIUM);
 });
 
 after(async () => {
   await browser?.close();
-  if (rum && rum.exitCode === null) {
-    const exited = new Promise((r) => rum!.once('exit', r));
-    rum.kill('SIGINT');
-    const killer = setTimeout(() => rum!.kill('SIGKILL'), 60_000);
-    await exited;
-    clearTimeout(killer);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-  await redis?.stop();
+  await rum?.stop();
 });
 
 test(
@@ -310,7 +158,7 @@ test(
         '--key',
         urls.ingestKey,
       ],
-      { cwd: REPO_ROOT, env: env(), stdio: ['ignore', 'pipe', 'inherit'] },
+      { cwd: REPO_ROOT, env: rum.env, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let simulateOut = '';
     simulate.stdout!.on('data', (chunk: Buffer) => (simulateOut += chunk.toString()));
@@ -718,12 +566,10 @@ test(
     await page.close();
 
     // 6. Ctrl-C stops everything: nothing is left listening.
-    const exited = new Promise<number | null>((r) => rum!.once('exit', (code) => r(code)));
-    rum!.kill('SIGINT');
-    assert.equal(await exited, 0);
-    const databasePort = Number(new URL(line('Database')).port);
+    assert.equal(await rum.interrupt(), 0);
+    const databasePort = Number(new URL(urls.database).port);
     for (const [name, port] of [
-      ...Object.entries(ports),
+      ...Object.entries(rum.ports),
       ['embedded TimescaleDB', databasePort] as const,
     ]) {
       assert.ok(await portIsClosed(port), `${name} ${port} still listening after Ctrl-C`);
