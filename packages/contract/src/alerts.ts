@@ -27,7 +27,7 @@ export const ALERT_FIRE_AFTER = 2;
 export const ALERT_RESOLVE_AFTER = 2;
 /** A rule never changes state on fewer samples than this unless created with another floor. */
 export const DEFAULT_ALERT_MIN_SAMPLES = 100;
-/** How often the workers evaluate every rule (WORKERS_ALERT_INTERVAL_MS overrides it for tests). */
+/** How often the workers evaluate every rule (ALERT_INTERVAL_MS overrides it; tests shorten it). */
 export const ALERT_EVALUATION_MS = MINUTE_MS;
 /** How long a notification is retried while its receiver fails. */
 export const ALERT_DELIVERY_RETRY_MS = HOUR_MS;
