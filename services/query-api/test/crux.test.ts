@@ -19,12 +19,7 @@ import {
   type MetricName,
 } from '@rum/contract';
 import type { Redis } from '@rum/server-kit';
-import {
-  RollupCatalog,
-  pageLoadsFromRollup,
-  planFor,
-  type Readers,
-} from '@rum/server-kit/aggregates';
+import { RollupCatalog, pageLoadsSource, planFor, type Readers } from '@rum/server-kit/aggregates';
 import {
   connectTestRedis,
   createTestProject,
@@ -159,6 +154,25 @@ function assertRecordExact(body: CruxRecordResponse, events: readonly Event[], l
   }
 }
 
+/** form_factors and navigation_types equal the shares of the page loads (TTFB samples) of `events`. */
+function assertFractionsExact(body: CruxRecordResponse, events: readonly Event[]) {
+  const ttfb = events.filter((e) => e.name === 'TTFB');
+  assert.deepEqual(
+    body.record.metrics.form_factors?.fractions,
+    expectedFractions(
+      { mobile: 'phone', tablet: 'tablet', desktop: 'desktop' },
+      ttfb.map((e) => e.device),
+    ),
+  );
+  assert.deepEqual(
+    body.record.metrics.navigation_types?.fractions,
+    expectedFractions(
+      NAV_KEYS,
+      ttfb.map((e) => e.navigationType),
+    ),
+  );
+}
+
 /** Figures read from the rollups' bins: counts, good and poor exact, p75 within 2% of percentile_cont. */
 function assertStatsClose(
   metric: MetricName,
@@ -231,21 +245,7 @@ describe('queryRecord: equal to an exact computation over the same samples', () 
     });
     assert.deepEqual(body.record.collectionPeriod, { firstDate: ymd(first), lastDate: ymd(last) });
     assertRecordExact(body, events, 'origin');
-    const ttfb = events.filter((e) => e.name === 'TTFB');
-    assert.deepEqual(
-      body.record.metrics.form_factors?.fractions,
-      expectedFractions(
-        { mobile: 'phone', tablet: 'tablet', desktop: 'desktop' },
-        ttfb.map((e) => e.device),
-      ),
-    );
-    assert.deepEqual(
-      body.record.metrics.navigation_types?.fractions,
-      expectedFractions(
-        NAV_KEYS,
-        ttfb.map((e) => e.navigationType),
-      ),
-    );
+    assertFractionsExact(body, events);
   });
 
   for (const formFactor of ['PHONE', 'TABLET', 'DESKTOP'] as const) {
@@ -306,6 +306,11 @@ describe('queryRecord: equal to an exact computation over the same samples', () 
       const vs = events.filter((e) => e.name === metric).map((e) => e.value);
       assert.deepEqual(body.record.metrics[name], expectedHistogram(metric, vs), name);
     }
+  });
+
+  test("the only website's fractions (counted from the device and navigation-type rollups)", async () => {
+    const body = await record({ origin: 'https://solo.example' }, single.readToken);
+    assertFractionsExact(body, inPeriod(singleEvents, today()));
   });
 
   test("a connection type: CrUX's 4G is effectiveType '4g', echoed in the key; fractions of those page loads", async () => {
@@ -596,9 +601,10 @@ describe('a url on a form factor, and the fractions, from their own rollups (mig
       source: 'rollup',
       rollup: 'connection',
     });
-    assert.ok(pageLoadsFromRollup(filters));
-    assert.ok(pageLoadsFromRollup({ ...filters, navigationType: 'reload' }));
-    assert.ok(!pageLoadsFromRollup({ ...filters, connection: '4g' }));
+    assert.equal(pageLoadsSource(filters, 'navigationType'), 'pageLoads');
+    assert.equal(pageLoadsSource({ ...filters, navigationType: 'reload' }, 'device'), 'pageLoads');
+    assert.equal(pageLoadsSource({ ...filters, connection: '4g' }, 'device'), 'raw');
+    assert.equal(pageLoadsSource({ projectId: 1 }, 'device'), 'device');
   });
 
   test('record: counts and good/poor exact, p75 within 2%; page loads per navigation type exact', async () => {
