@@ -229,8 +229,10 @@ const QUESTIONS = [
 ] as const;
 /**
  * The CrUX-compatible API (POST, a body each): records (28 days ending today) and history
- * records (weekly 28-day periods, from the daily rollups) for the origin, a form factor and a
- * page. The bench site is one website, so its origin is answered by the overall rollups.
+ * records (weekly 28-day periods, from the daily rollups) for the origin, a form factor, a page
+ * (the busiest) and that page on a form factor (the page x device rollups), and the origin on a
+ * connection type. The bench site is one website, so its origin is answered by the overall
+ * rollups.
  */
 const CRUX_QUESTIONS = [
   ['crux_record_origin', 'queryRecord', { origin: 'https://shop.example' }],
@@ -240,6 +242,16 @@ const CRUX_QUESTIONS = [
     { origin: 'https://shop.example', formFactor: 'PHONE' },
   ],
   ['crux_record_url', 'queryRecord', { url: 'https://shop.example/products/1' }],
+  [
+    'crux_record_url_phone',
+    'queryRecord',
+    { url: 'https://shop.example/products/1', formFactor: 'PHONE' },
+  ],
+  [
+    'crux_record_origin_4g',
+    'queryRecord',
+    { origin: 'https://shop.example', effectiveConnectionType: '4G' },
+  ],
   ['crux_history_origin', 'queryHistoryRecord', { origin: 'https://shop.example' }],
   [
     'crux_history_origin_phone',
@@ -247,6 +259,11 @@ const CRUX_QUESTIONS = [
     { origin: 'https://shop.example', formFactor: 'PHONE' },
   ],
   ['crux_history_url', 'queryHistoryRecord', { url: 'https://shop.example/products/1' }],
+  [
+    'crux_history_url_phone',
+    'queryHistoryRecord',
+    { url: 'https://shop.example/products/1', formFactor: 'PHONE' },
+  ],
   [
     'crux_history_origin_40',
     'queryHistoryRecord',
