@@ -65,7 +65,7 @@ async function load(pool: Pool, now: number): Promise<{ projectId: number; slug:
             'Chrome', 'Android', 'DE'
        FROM generate_series(0, $4::int - 1) i
        CROSS JOIN LATERAL (SELECT id FROM pages WHERE website_id = $2
-                            ORDER BY id OFFSET (i * 7919) % ($6 + 2) LIMIT 1) pg
+                            ORDER BY id OFFSET (i::bigint * 7919) % ($6 + 2) LIMIT 1) pg
        CROSS JOIN LATERAL (
          SELECT t.name, t.median * exp(0.6 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) AS value,
                 t.good, t.poor
