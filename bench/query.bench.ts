@@ -23,7 +23,8 @@
  * report `x-cache: miss`); "cached" ones must hit.
  *
  * Env: BENCH_EVENTS (1000000), BENCH_CHUNK (500000 rows per INSERT), BENCH_UNCACHED_RUNS (15),
- * BENCH_CACHED_RUNS (100), BENCH_KEEP, BENCH_PROJECT, DATABASE_URL, REDIS_URL.
+ * BENCH_CACHED_RUNS (100), BENCH_KEEP, BENCH_PROJECT, BENCH_ONLY (e.g. `phases,attribution`:
+ * only the uncached questions whose names start so), DATABASE_URL, REDIS_URL.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -47,6 +48,8 @@ const UNCACHED_RUNS = Number(process.env.BENCH_UNCACHED_RUNS ?? 15);
 const CACHED_RUNS = Number(process.env.BENCH_CACHED_RUNS ?? 100);
 const KEEP = process.env.BENCH_KEEP === '1';
 const REUSE = process.env.BENCH_PROJECT;
+/** Comma-separated name prefixes: only the uncached questions named so are measured. */
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 /** Metric rows per page view, on average (LCP, FCP, TTFB, CLS; INP 70%, FID 40%). */
 const ROWS_PER_VIEW = 5.1;
 const PAGES = 300;
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
     };
     try {
       const measure = async (name: string, path: Question) => {
+        if (ONLY && !ONLY.some((prefix) => name.startsWith(prefix))) return;
         const uncached: number[] = [];
         for (let i = 0; i < UNCACHED_RUNS + 2; i++) {
           await dropCache();

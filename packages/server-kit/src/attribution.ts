@@ -67,10 +67,17 @@ export function phaseValueSql(alias: string, phase: string): string {
             THEN (${field})::float8 END)`;
 }
 
-/** `(VALUES ('phase', duration), …) AS ph(phase, v)`: a metric's phases as rows, for a LATERAL join. */
-export function phaseRowsSql(alias: string, metric: PhasedMetric): string {
-  const rows = PHASES[metric].map((phase) => `('${phase}', ${phaseValueSql(alias, phase)})`);
-  return `(VALUES ${rows.join(', ')}) AS ph(phase, v)`;
+/**
+ * `phase, v`: select-list items that turn each row of `alias` into one row per phase of
+ * `metric` (its name and duration), for a subquery whose outer query reads `phase` and `v`.
+ * Two zipped `unnest`s rather than a LATERAL join on VALUES: for the join the planner put a
+ * Memoize on the VALUES keyed by the row's attribution, which never hits and doubled the time
+ * (measured on TimescaleDB 2.28, a day of LCP rows at 10M events: 1,303 ms against 550 ms).
+ */
+export function phaseColumnsSql(alias: string, metric: PhasedMetric): string {
+  const names = PHASES[metric].map((phase) => `'${phase}'`);
+  const values = PHASES[metric].map((phase) => phaseValueSql(alias, phase));
+  return `unnest(ARRAY[${names.join(', ')}]) AS phase, unnest(ARRAY[${values.join(', ')}]::float8[]) AS v`;
 }
 
 /**
@@ -120,10 +127,11 @@ function valuesSql(metric: AttributedMetric, key: string): string {
 
 function phasesSql(metric: PhasedMetric): string {
   return `INSERT INTO attribution_daily (bucket, project_id, name, key, value, rating, bin, samples)
-    SELECT $1, m.project_id, '${metric}', '${PHASE_KEY}', ph.phase, ${ratingSql('m', metric)},
+    SELECT $1, ph.project_id, '${metric}', '${PHASE_KEY}', ph.phase, ${ratingSql('ph', metric)},
            ${durationBinSql('ph.v')}, count(*)
-      FROM metrics m CROSS JOIN LATERAL ${phaseRowsSql('m', metric)}
-     WHERE m.time >= $1 AND m.time < $2 AND m.name = '${metric}' AND ph.v IS NOT NULL
+      FROM (SELECT m.project_id, m.value, ${phaseColumnsSql('m', metric)} FROM metrics m
+             WHERE m.time >= $1 AND m.time < $2 AND m.name = '${metric}') ph
+     WHERE ph.v IS NOT NULL
      GROUP BY 2, 5, 6, 7
     ON CONFLICT DO NOTHING`;
 }

@@ -4,7 +4,7 @@
  * for the days it holds (within 2%), as in attribution.ts.
  */
 import { PHASES, THRESHOLDS, type PhaseRow, type PhasedMetric, type Source } from '@rum/contract';
-import { PHASE_KEY, durationBinSql, phaseRowsSql, ratingSql } from '@rum/server-kit';
+import { PHASE_KEY, durationBinSql, phaseColumnsSql, ratingSql } from '@rum/server-kit';
 import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
 import {
   whereClause,
@@ -24,7 +24,9 @@ export async function queryPhases(
   const p = new SqlParams();
   const where = whereClause(p, { ...q.filters, metrics: [q.metric] }, 'm');
   const raw = rangesSql((v) => p.add(v), 'm.time', slices.raw);
-  const phases = phaseRowsSql('m', q.metric);
+  // Each stored row of the window, one row per phase: `value` (the metric's), `phase` and `v`.
+  const phases = `(SELECT m.value, ${phaseColumnsSql('m', q.metric)}
+                     FROM metrics m WHERE ${where} AND ${raw}) ph`;
   const empty = { count: 0, p75: null };
   const rows = new Map<string, PhaseRow>(
     PHASES[q.metric].map((phase) => [phase, { phase, all: empty, poor: empty }]),
@@ -32,7 +34,7 @@ export async function queryPhases(
   let source: Source;
   if (slices.days.length === 0) {
     source = 'raw';
-    const poor = `m.value > ${THRESHOLDS[q.metric].poor}`;
+    const poor = `ph.value > ${THRESHOLDS[q.metric].poor}`;
     const { rows: found } = await readers.db.query<{
       phase: string;
       count: number;
@@ -44,8 +46,8 @@ export async function queryPhases(
               percentile_cont(0.75) WITHIN GROUP (ORDER BY ph.v) AS p75,
               count(*) FILTER (WHERE ${poor})::int AS poor_count,
               percentile_cont(0.75) WITHIN GROUP (ORDER BY ph.v) FILTER (WHERE ${poor}) AS poor_p75
-         FROM metrics m CROSS JOIN LATERAL ${phases}
-        WHERE ${where} AND ${raw} AND ph.v IS NOT NULL
+         FROM ${phases}
+        WHERE ph.v IS NOT NULL
         GROUP BY 1`,
       p.values,
     );
@@ -65,10 +67,10 @@ export async function queryPhases(
       poor: number | null;
     }>(
       `SELECT phase, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'poor') AS poor
-         FROM (SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('m', q.metric)} AS rating,
+         FROM (SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('ph', q.metric)} AS rating,
                       1::float8 AS n
-                 FROM metrics m CROSS JOIN LATERAL ${phases}
-                WHERE ${where} AND ${raw} AND ph.v IS NOT NULL
+                 FROM ${phases}
+                WHERE ph.v IS NOT NULL
                UNION ALL
                SELECT a.value, a.bin, a.rating, a.samples::float8 FROM attribution_daily a
                 WHERE a.project_id = ${p.add(q.filters.projectId)} AND a.name = ${p.add(q.metric)}
