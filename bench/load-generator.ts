@@ -60,6 +60,7 @@ const summary: LoadSummary = {
   socketErrors: 0,
   unanswered: 0,
 };
+const BENCH_RELEASES = [{ name: 'bench-1.0.0', from: 0 }];
 let paused = false;
 let stopping = false;
 let nextSlot = performance.now();
@@ -71,6 +72,8 @@ function nextRequest(host: string): { bytes: Buffer; events: number } {
     now: Date.now(),
     spreadMs: 0,
     errorRate,
+    // A site that names its deploys: every beacon carries the release (the workers keep its sightings).
+    releases: BENCH_RELEASES,
   });
   const body = Buffer.from(JSON.stringify(beacon));
   const head =
