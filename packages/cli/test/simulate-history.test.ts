@@ -11,7 +11,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_STATE_FILE, type EmbeddedState } from '@rum/contract';
-import { freePort, startPrivateRedis, TEST_JWT_SECRET, type PrivateRedis } from '@rum/testing';
+import {
+  freeServicePorts,
+  startPrivateRedis,
+  TEST_JWT_SECRET,
+  type PrivateRedis,
+} from '@rum/testing';
 import pg from 'pg';
 import { RUM, rumEnv, runRum, type Run } from './run-rum.ts';
 
@@ -56,16 +61,9 @@ async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rum-history-'));
   redis = await startPrivateRedis();
-  ports = {};
-  for (const name of [
-    'INGEST_PORT',
-    'QUERY_PORT',
-    'WS_PORT',
-    'WORKERS_PORT',
-    'DASHBOARD_PORT',
-    'DEMO_PORT',
-  ])
-    ports[name] = String(await freePort());
+  ports = Object.fromEntries(
+    Object.entries(await freeServicePorts()).map(([name, port]) => [name, String(port)]),
+  );
 });
 
 after(async () => {

@@ -97,6 +97,24 @@ export function connectTestRedis(): Redis {
   return createRedis(TEST_REDIS_URL, { enableOfflineQueue: true, maxRetriesPerRequest: 3 });
 }
 
+/** The variables that name the ports of `rum start`'s processes. */
+export const PORT_VARIABLES = [
+  'INGEST_PORT',
+  'QUERY_PORT',
+  'WS_PORT',
+  'WORKERS_PORT',
+  'DASHBOARD_PORT',
+  'DEMO_PORT',
+] as const;
+export type PortVariable = (typeof PORT_VARIABLES)[number];
+
+/** A free port of 127.0.0.1 for each of {@link PORT_VARIABLES}. */
+export async function freeServicePorts(): Promise<Record<PortVariable, number>> {
+  const ports = {} as Record<PortVariable, number>;
+  for (const name of PORT_VARIABLES) ports[name] = await freePort();
+  return ports;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -9,22 +9,12 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startPrivateRedis } from '@rum/testing';
+import { freeServicePorts, startPrivateRedis, type PortVariable } from '@rum/testing';
 import type { Beacon } from '@rum/contract';
 import { waitFor } from './wait-for.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RUM = join(REPO_ROOT, 'packages/cli/bin/rum.js');
-
-const PORT_VARIABLES = [
-  'INGEST_PORT',
-  'QUERY_PORT',
-  'WS_PORT',
-  'WORKERS_PORT',
-  'DASHBOARD_PORT',
-  'DEMO_PORT',
-] as const;
-export type PortVariable = (typeof PORT_VARIABLES)[number];
 
 /** What `rum start` printed. */
 export interface RumUrls {
@@ -65,8 +55,7 @@ export async function startRum(options: {
   // A Redis of its own: the product uses the default queue name, and jobs left on a shared
   // Redis by an earlier, interrupted run would be processed against this run's fresh database.
   const redis = await startPrivateRedis();
-  const ports = {} as Record<PortVariable, number>;
-  for (const name of PORT_VARIABLES) ports[name] = await freePort();
+  const ports = await freeServicePorts();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     RUM_DATA_DIR: dataDir,

@@ -2,22 +2,13 @@
  * Every identifier or SQL snippet that varies with a request, keyed by a validated enum.
  * Nothing a client sends is ever pasted into SQL text: a request picks an entry here.
  */
-import type { BreakdownDimension, Interval } from '@rum/contract';
+import { BREAKDOWN_DIMENSIONS, type Interval } from '@rum/contract';
 
 /** A slice of the time axis and the relation that answers it (see window.ts `segments`). */
 export type SegmentSource = 'raw' | 'hourly' | 'daily';
 
 /** The dimensions that have rollups of their own (one pair each, keyed by their value). */
-export const ROLLUP_DIMENSIONS = [
-  'page',
-  'device',
-  'browser',
-  'os',
-  'country',
-  'connection',
-  'navigationType',
-  'release',
-] as const;
+export const ROLLUP_DIMENSIONS = ['page', ...BREAKDOWN_DIMENSIONS] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
 /**
@@ -84,16 +75,6 @@ export type GroupColumn = keyof typeof DIMENSION_COLUMNS | 'route';
 
 /** A route group's key: its website's id followed by the route template (which starts with `/`). */
 export const ROUTE_KEY = 'pg.website_id::text || pg.route';
-
-export const BREAKDOWN_COLUMNS: Readonly<Record<BreakdownDimension, GroupColumn>> = {
-  device: 'device',
-  browser: 'browser',
-  os: 'os',
-  country: 'country',
-  connection: 'connection',
-  navigationType: 'navigationType',
-  release: 'release',
-};
 
 /** `time_bucket()` widths, passed as an interval bind parameter. */
 export const INTERVAL_SQL: Readonly<Record<Interval, string>> = {

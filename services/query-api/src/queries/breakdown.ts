@@ -1,7 +1,6 @@
 import type { BreakdownDimension, BreakdownRow, MetricName } from '@rum/contract';
 import {
   type Filters,
-  BREAKDOWN_COLUMNS,
   type TimeWindow,
   groupStats,
   toGroupStats,
@@ -25,7 +24,8 @@ export async function queryBreakdown(
     {
       filters: { ...q.filters, metrics: [q.metric] },
       window: q.window,
-      groupBy: { column: BREAKDOWN_COLUMNS[q.by] },
+      // Every breakdown dimension is a group column of the same name.
+      groupBy: { column: q.by },
       percentiles: [0.75],
     },
     () => q.metric,

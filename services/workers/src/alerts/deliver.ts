@@ -16,10 +16,6 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'rule-deleted' | 'expired';
 
-export class WebhookError extends Error {
-  override name = 'WebhookError';
-}
-
 export async function deliverAlertEvent(
   pool: Pool,
   eventId: string,
@@ -63,6 +59,6 @@ export async function deliverAlertEvent(
       WHERE id = $1`,
     [eventId, problem],
   );
-  if (problem) throw new WebhookError(problem);
+  if (problem) throw new Error(problem);
   return 'delivered';
 }
