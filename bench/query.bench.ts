@@ -36,6 +36,7 @@ import {
   loadConfig,
   migrate,
   refreshRollups,
+  rollRecentAttributionHours,
   rollSettledAttributionDays,
   rollupViews,
   signReadToken,
@@ -175,10 +176,7 @@ async function setUp(pool: Pool, embedded: boolean): Promise<string> {
   t = performance.now();
   await refreshRollups(pool);
   emit('rollup_refresh_from_scratch_s', (performance.now() - t) / 1000, 's');
-  t = performance.now();
-  const days = await rollSettledAttributionDays(pool);
-  emit('attribution_rollup_days', days.length, 'days');
-  emit('attribution_rollup_s', (performance.now() - t) / 1000, 's');
+  await rollAttribution(pool);
   if (!embedded) {
     // A real server's autovacuum analyses new rows within minutes; measured right after a bulk
     // load, chunks without statistics get one-row estimates and plans no server keeps for long
@@ -188,6 +186,18 @@ async function setUp(pool: Pool, embedded: boolean): Promise<string> {
     emit('analyze_s', (performance.now() - t) / 1000, 's');
   }
   return slug;
+}
+
+/** Rolls the attribution of settled days and of the complete hours after them, as the workers do every few minutes. */
+async function rollAttribution(pool: Pool): Promise<void> {
+  let t = performance.now();
+  const days = await rollSettledAttributionDays(pool);
+  emit('attribution_rollup_days', days.length, 'days');
+  emit('attribution_rollup_s', (performance.now() - t) / 1000, 's');
+  t = performance.now();
+  const hours = await rollRecentAttributionHours(pool);
+  emit('attribution_rollup_hours', hours.length, 'hours');
+  emit('attribution_rollup_hours_s', (performance.now() - t) / 1000, 's');
 }
 
 async function rollupSizes(pool: Pool, projectId: number): Promise<void> {
@@ -301,6 +311,7 @@ async function main(): Promise<void> {
         [rows[0].id],
       );
       events = counted.rows[0]!.n;
+      await rollAttribution(pool);
     }
     await rollupSizes(pool, rows[0].id);
 

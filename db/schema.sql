@@ -246,6 +246,17 @@ CREATE TABLE IF NOT EXISTS attribution_days (
   rolled_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- The same per hour, for the hours of days not yet settled (0013): each complete hour is rolled,
+-- and rolled again when late events change its count of LCP, INP and CLS events
+-- (`attribution_hours.events`); a day's hours are deleted when the day is rolled.
+CREATE TABLE IF NOT EXISTS attribution_hourly (LIKE attribution_daily INCLUDING ALL);
+
+CREATE TABLE IF NOT EXISTS attribution_hours (
+  bucket    timestamptz PRIMARY KEY,
+  events    bigint NOT NULL,
+  rolled_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- When each release was first and last seen (the time of its earliest and latest stored row),
 -- kept by the workers as they store rows: `GET …/releases` lists them and the dashboard marks
 -- `first_seen` on its time series. `last_seen` is brought forward at most once a minute per

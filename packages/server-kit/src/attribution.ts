@@ -12,6 +12,11 @@
  * rank (top N per day), and one keyed by the value would grow with every distinct selector. A
  * day is claimed by inserting its row into `attribution_days` in the same transaction as its
  * rows, so it is rolled exactly once however many worker processes run.
+ *
+ * The hourly rollup (db/migrations/0013) does the same per complete hour for the days not
+ * settled yet, so no window reads more than its open hours' raw rows. An hour is rolled again
+ * whenever its count of events has changed since (late beacons), and its rows are deleted when
+ * its day is rolled.
  */
 import {
   ATTRIBUTED_METRICS,
@@ -26,6 +31,7 @@ import {
   type MetricName,
   type PhasedMetric,
 } from '@rum/contract';
+import type pg from 'pg';
 import type { Pool } from './db.ts';
 
 /** Longest attribution value kept (selectors and URLs are unbounded text); longer ones are cut. */
@@ -105,7 +111,10 @@ export const ATTRIBUTION_SETTLE_MS = MAX_EVENT_AGE_MS + 6 * HOUR_MS;
 /** Raw rows are kept 13 months: no day older than this is looked at. */
 const OLDEST_DAY_MS = 400 * DAY_MS;
 
-function valuesSql(metric: AttributedMetric, key: string): string {
+/** Where a roll writes: the daily table, or the hourly one for the days not settled yet. */
+type RollupTable = 'attribution_daily' | 'attribution_hourly';
+
+function valuesSql(metric: AttributedMetric, key: string, table: RollupTable): string {
   return `WITH v AS (
       SELECT m.project_id, ${attributionValueSql('m', key)} AS value, ${ratingSql('m', metric)} AS rating, m.bin
         FROM metrics m WHERE m.time >= $1 AND m.time < $2 AND m.name = '${metric}'
@@ -115,7 +124,7 @@ function valuesSql(metric: AttributedMetric, key: string): string {
                ORDER BY count(*) FILTER (WHERE rating = 'poor') DESC, count(*) DESC, value) AS rank
         FROM v WHERE value IS NOT NULL GROUP BY project_id, value
     )
-    INSERT INTO attribution_daily (bucket, project_id, name, key, value, rating, bin, samples)
+    INSERT INTO ${table} (bucket, project_id, name, key, value, rating, bin, samples)
     SELECT $1, v.project_id, '${metric}', '${key}',
            CASE WHEN v.value IS NULL THEN '${NONE_VALUE}'
                 WHEN r.rank <= ${ATTRIBUTION_TOP_VALUES} THEN v.value ELSE '${OTHER_VALUE}' END,
@@ -125,8 +134,8 @@ function valuesSql(metric: AttributedMetric, key: string): string {
     ON CONFLICT DO NOTHING`;
 }
 
-function phasesSql(metric: PhasedMetric): string {
-  return `INSERT INTO attribution_daily (bucket, project_id, name, key, value, rating, bin, samples)
+function phasesSql(metric: PhasedMetric, table: RollupTable): string {
+  return `INSERT INTO ${table} (bucket, project_id, name, key, value, rating, bin, samples)
     SELECT $1, ph.project_id, '${metric}', '${PHASE_KEY}', ph.phase, ${ratingSql('ph', metric)},
            ${durationBinSql('ph.v')}, count(*)
       FROM (SELECT m.project_id, m.value, ${phaseColumnsSql('m', metric)} FROM metrics m
@@ -136,34 +145,28 @@ function phasesSql(metric: PhasedMetric): string {
     ON CONFLICT DO NOTHING`;
 }
 
-const STATEMENTS = [
+/** The statements that fill `table` with the bucket [$1, $2). */
+const statementsFor = (table: RollupTable): string[] => [
   ...ATTRIBUTED_METRICS.flatMap((metric) =>
-    ATTRIBUTION_KEYS[metric].map((key) => valuesSql(metric, key)),
+    ATTRIBUTION_KEYS[metric].map((key) => valuesSql(metric, key, table)),
   ),
-  ...PHASED_METRICS.map(phasesSql),
+  ...PHASED_METRICS.map((metric) => phasesSql(metric, table)),
 ];
 
-/** Rolls one day, unless another process has; true when this call did. */
-export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean> {
+const DAILY_STATEMENTS = statementsFor('attribution_daily');
+const HOURLY_STATEMENTS = statementsFor('attribution_hourly');
+
+/** Runs `work` in a transaction on a client of its own. */
+async function inTransaction<T>(
+  pool: Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const next = new Date(day.getTime() + DAY_MS);
-    // A day without events is not claimed: events written into it later (a back-filled history)
-    // are then rolled when it is next looked at.
-    const claimed = await client.query(
-      `INSERT INTO attribution_days (bucket)
-       SELECT $1 WHERE EXISTS (SELECT 1 FROM metrics WHERE time >= $1 AND time < $2)
-       ON CONFLICT DO NOTHING`,
-      [day, next],
-    );
-    if (claimed.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return false;
-    }
-    for (const sql of STATEMENTS) await client.query(sql, [day, next]);
+    const result = await work(client);
     await client.query('COMMIT');
-    return true;
+    return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
@@ -172,9 +175,93 @@ export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean
   }
 }
 
+/** Rolls one day, unless another process has; true when this call did. Its hours' rows go. */
+export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean> {
+  const next = new Date(day.getTime() + DAY_MS);
+  return inTransaction(pool, async (client) => {
+    // A day without events is not claimed: events written into it later (a back-filled history)
+    // are then rolled when it is next looked at.
+    const claimed = await client.query(
+      `INSERT INTO attribution_days (bucket)
+       SELECT $1 WHERE EXISTS (SELECT 1 FROM metrics WHERE time >= $1 AND time < $2)
+       ON CONFLICT DO NOTHING`,
+      [day, next],
+    );
+    if (claimed.rowCount === 0) return false;
+    for (const sql of DAILY_STATEMENTS) await client.query(sql, [day, next]);
+    await client.query(`DELETE FROM attribution_hours WHERE bucket >= $1 AND bucket < $2`, [
+      day,
+      next,
+    ]);
+    await client.query(`DELETE FROM attribution_hourly WHERE bucket >= $1 AND bucket < $2`, [
+      day,
+      next,
+    ]);
+    return true;
+  });
+}
+
+/** The first day not settled at `now`: days before it are rolled into `attribution_daily`. */
+const firstUnsettledDay = (now: number): number =>
+  Math.floor((now - ATTRIBUTION_SETTLE_MS) / DAY_MS) * DAY_MS;
+
+/**
+ * Rolls one hour holding `events` LCP, INP and CLS events (as just counted), replacing its rows,
+ * unless it was rolled with that count already (by this or another process); true when this
+ * call did. Two processes rolling the same hour with the same count: the second waits on the
+ * first's row and then finds the count equal.
+ */
+export async function rollAttributionHour(
+  pool: Pool,
+  hour: Date,
+  events: number,
+): Promise<boolean> {
+  const next = new Date(hour.getTime() + HOUR_MS);
+  return inTransaction(pool, async (client) => {
+    const claimed = await client.query(
+      `INSERT INTO attribution_hours AS h (bucket, events) VALUES ($1, $2)
+       ON CONFLICT (bucket) DO UPDATE SET events = excluded.events, rolled_at = now()
+       WHERE h.events <> excluded.events`,
+      [hour, events],
+    );
+    if (claimed.rowCount === 0) return false;
+    await client.query(`DELETE FROM attribution_hourly WHERE bucket = $1`, [hour]);
+    for (const sql of HOURLY_STATEMENTS) await client.query(sql, [hour, next]);
+    return true;
+  });
+}
+
+/**
+ * Rolls every complete hour of the days not settled yet whose count of LCP, INP and CLS events
+ * differs from when it was last rolled (new hours, and hours late events arrived in), oldest
+ * first; returns the hours it rolled.
+ */
+export async function rollRecentAttributionHours(pool: Pool, now = Date.now()): Promise<Date[]> {
+  const from = new Date(firstUnsettledDay(now));
+  const to = new Date(Math.floor(now / HOUR_MS) * HOUR_MS);
+  const [{ rows: counts }, { rows: rolled }] = await Promise.all([
+    pool.query<{ bucket: Date; events: string }>(
+      `SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, count(*) AS events FROM metrics
+        WHERE time >= $1 AND time < $2 AND name = ANY($3::text[]) GROUP BY 1 ORDER BY 1`,
+      [from, to, ATTRIBUTED_METRICS],
+    ),
+    pool.query<{ bucket: Date; events: string }>(
+      `SELECT bucket, events FROM attribution_hours WHERE bucket >= $1 AND bucket < $2`,
+      [from, to],
+    ),
+  ]);
+  const known = new Map(rolled.map((r) => [r.bucket.getTime(), r.events]));
+  const done: Date[] = [];
+  for (const { bucket, events } of counts) {
+    if (known.get(bucket.getTime()) === events) continue;
+    if (await rollAttributionHour(pool, bucket, Number(events))) done.push(bucket);
+  }
+  return done;
+}
+
 /** Rolls every settled day that has events and is not rolled yet, oldest first; returns those it rolled. */
 export async function rollSettledAttributionDays(pool: Pool, now = Date.now()): Promise<Date[]> {
-  const until = Math.floor((now - ATTRIBUTION_SETTLE_MS) / DAY_MS) * DAY_MS;
+  const until = firstUnsettledDay(now);
   const { rows } = await pool.query<{ first: Date | null }>(
     `SELECT min(time) AS first FROM metrics WHERE time >= $1 AND time < $2`,
     [new Date(until - OLDEST_DAY_MS), new Date(until)],

@@ -19,13 +19,16 @@ import {
   type SummaryResponse,
 } from '@rum/contract';
 import {
+  ATTRIBUTION_SETTLE_MS,
   ATTRIBUTION_TOP_VALUES,
   rerollAttributionDays,
+  rollRecentAttributionHours,
   rollSettledAttributionDays,
   setRoutePatterns,
 } from '@rum/server-kit';
 import {
   DAY_MS,
+  HOUR_MS,
   exactShares,
   groupBy,
   inWindow,
@@ -304,6 +307,78 @@ describe('attribution and phases', () => {
         assertClose(g.p75, percentileCont(vs, 0.75), 0.02, `${metric} ${key}=${g.value} p75`);
       }
     }
+  });
+
+  test('after the hourly rollup: 24 hours from rolled hours within 2%, counts exact; each hour once', async () => {
+    const hours = await rollRecentAttributionHours(db.pool, now);
+    assert.ok(hours.length >= 20, `hours rolled: ${hours.length}`);
+    assert.deepEqual(await rollRecentAttributionHours(db.pool, now), [], 'each hour once');
+    for (const [metric, key] of [
+      ['LCP', 'element'],
+      ['LCP', 'url'],
+      ['INP', 'target'],
+      ['CLS', 'target'],
+    ] as const) {
+      const body = await get<AttributionResponse>(
+        `attribution?range=24h&metric=${metric}&by=${key}&limit=11`,
+      );
+      assert.equal(body.source, 'rollup', `${metric} ${key}`);
+      const { of, groups, poorTotal } = exactAttribution(inWindow(data.events, body), metric, key);
+      assert.equal(body.count, of.length, `${metric} ${key} count`);
+      assert.equal(body.poor, poorTotal, `${metric} ${key} poor`);
+      for (const g of body.groups) {
+        const vs = values(groups.get(g.value)!);
+        assert.equal(g.count, vs.length, `${metric} ${key}=${g.value}`);
+        assertClose(g.p75, percentileCont(vs, 0.75), 0.02, `${metric} ${key}=${g.value} p75`);
+      }
+    }
+  });
+
+  test('late events in a rolled hour roll it again; rolling its day deletes its hours', async () => {
+    const hour = Math.floor((now - 3 * HOUR_MS) / HOUR_MS) * HOUR_MS;
+    const window = `from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR_MS).toISOString()}`;
+    const late = (limit: number) =>
+      get<AttributionResponse>(`attribution?${window}&metric=INP&by=target&limit=${limit}`);
+    await rollRecentAttributionHours(db.pool, now);
+    const before = await late(20);
+    assert.equal(before.source, 'rollup');
+    const site = await db.pool.query<{ page: number; website: number }>(
+      `SELECT p.id AS page, w.id AS website FROM pages p JOIN websites w ON w.id = p.website_id
+        WHERE w.project_id = $1 ORDER BY p.id LIMIT 1`,
+      [project.id],
+    );
+    await db.pool.query(
+      `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
+         device_type, browser, os, country, attribution)
+       SELECT to_timestamp($1 / 1000.0) + i * interval '1 minute', $2, $3, $4, 'late', 'late-' || i, 'INP',
+              700, 'poor', 'mobile', 'Chrome', 'Android', 'DE', '{"target":"button#late-hour"}'
+         FROM generate_series(1, 5) i`,
+      [hour, project.id, site.rows[0]!.website, site.rows[0]!.page],
+    );
+    assert.deepEqual(await rollRecentAttributionHours(db.pool, now), [new Date(hour)]);
+    const after = await late(21);
+    assert.equal(after.source, 'rollup');
+    assert.equal(after.count, before.count + 5);
+    assert.equal(after.poor, before.poor + 5);
+    assert.equal(after.groups.find((g) => g.value === 'button#late-hour')?.count, 5);
+
+    const day = Math.floor(hour / DAY_MS) * DAY_MS;
+    const rolled = await rollSettledAttributionDays(db.pool, day + ATTRIBUTION_SETTLE_MS + DAY_MS);
+    assert.ok(rolled.some((d) => d.getTime() === day));
+    const left = await db.pool.query<{ rows: number; hours: number }>(
+      `SELECT (SELECT count(*) FROM attribution_hourly WHERE bucket >= $1 AND bucket < $2)::int AS rows,
+              (SELECT count(*) FROM attribution_hours WHERE bucket >= $1 AND bucket < $2)::int AS hours`,
+      [new Date(day), new Date(day + DAY_MS)],
+    );
+    assert.deepEqual(left.rows[0], { rows: 0, hours: 0 }, 'the day holds its hours now');
+    const whole = await get<AttributionResponse>(
+      `attribution?from=${new Date(day).toISOString()}&to=${new Date(day + DAY_MS).toISOString()}&metric=INP&by=target&limit=22`,
+    );
+    assert.equal(whole.source, 'rollup');
+    assert.equal(whole.groups.find((g) => g.value === 'button#late-hour')?.count, 5);
+    const hourAgain = await late(23);
+    assert.equal(hourAgain.source, 'raw', 'an hour of a rolled day is read raw');
+    assert.equal(hourAgain.count, after.count);
   });
 
   for (const metric of ['LCP', 'INP'] as const) {

@@ -27,6 +27,7 @@ import {
   findProject,
   refreshRollups,
   rerollAttributionDays,
+  rollRecentAttributionHours,
   resolveDatabaseUrl,
   type Config,
   type Pool,
@@ -295,12 +296,14 @@ export async function simulateHistory(
     const refreshStarted = Date.now();
     await refreshRollups(pool, (view, ms) => log(`history: refreshed ${view} (${ms} ms)`, false));
     // The workers roll a day's attribution once, when it has settled; days they rolled before
-    // (or while) the history arrived are rolled again with it.
+    // (or while) the history arrived are rolled again with it, and so are the recent hours
+    // (which the workers would roll again within minutes, their counts having changed).
     const attributionStarted = Date.now();
     const rolled = await rerollAttributionDays(pool, new Date(from), new Date(end));
+    const hours = await rollRecentAttributionHours(pool);
     summary.attributionDays = rolled.length;
     log(
-      `history: attribution of ${rolled.length} settled days rolled up (${Date.now() - attributionStarted} ms)`,
+      `history: attribution of ${rolled.length} settled days and ${hours.length} recent hours rolled up (${Date.now() - attributionStarted} ms)`,
       false,
     );
     summary.refreshSeconds = Math.round((Date.now() - refreshStarted) / 100) / 10;

@@ -1,15 +1,19 @@
 /**
- * Which part of a window the daily attribution rollup answers: the whole UTC days inside it
- * that the workers have rolled (`attribution_days`), and only when no dimension filter is set
- * (the rollup keeps no dimension). Raw rows answer the rest.
+ * Which part of a window the attribution rollups answer: the whole UTC days inside it that the
+ * workers have rolled (`attribution_days`), then the whole hours of the rest that they have
+ * rolled (`attribution_hours`), and only when no dimension filter is set (the rollups keep no
+ * dimension). Raw rows answer the rest: the window's partial hours at its ends and the hours not
+ * rolled yet (the open one, and those of the last few minutes).
  */
-import { DAY_MS } from '@rum/contract';
+import { DAY_MS, HOUR_MS } from '@rum/contract';
 import type { Pool } from '@rum/server-kit';
 import { filterDimensions, type Filters, type TimeWindow } from '@rum/server-kit/aggregates';
 
 export interface AttributionSlices {
   /** Starts of the rolled days read from `attribution_daily`. */
   days: Date[];
+  /** Starts of the rolled hours (outside those days) read from `attribution_hourly`. */
+  hours: Date[];
   /** The rest of the window, as [from, to) ranges of raw rows. */
   raw: Array<{ from: Date; to: Date }>;
 }
@@ -19,23 +23,31 @@ export async function attributionSlices(
   filters: Filters,
   w: TimeWindow,
 ): Promise<AttributionSlices> {
-  const whole = { days: [], raw: [{ from: w.from, to: w.to }] };
-  const firstDay = Math.ceil(w.from.getTime() / DAY_MS) * DAY_MS;
-  const lastDay = Math.floor(w.to.getTime() / DAY_MS) * DAY_MS;
-  if (filterDimensions(filters).size > 0 || firstDay >= lastDay) return whole;
-  const { rows } = await db.query<{ bucket: Date }>(
-    `SELECT bucket FROM attribution_days WHERE bucket >= $1 AND bucket < $2 ORDER BY 1`,
-    [new Date(firstDay), new Date(lastDay)],
+  const from = w.from.getTime();
+  const to = w.to.getTime();
+  const whole = { days: [], hours: [], raw: [{ from: w.from, to: w.to }] };
+  const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
+  if (filterDimensions(filters).size > 0 || firstHour >= lastHour) return whole;
+  const { rows } = await db.query<{ bucket: Date; day: boolean }>(
+    `SELECT bucket, true AS day FROM attribution_days WHERE bucket >= $1 AND bucket + INTERVAL '1 day' <= $2
+     UNION ALL
+     SELECT bucket, false FROM attribution_hours WHERE bucket >= $1 AND bucket < $2
+     ORDER BY 1, 2 DESC`,
+    [new Date(firstHour), new Date(lastHour)],
   );
-  if (rows.length === 0) return whole;
-  const raw: Array<{ from: Date; to: Date }> = [];
-  let cursor = w.from.getTime();
-  for (const { bucket } of rows) {
-    if (bucket.getTime() > cursor) raw.push({ from: new Date(cursor), to: bucket });
-    cursor = bucket.getTime() + DAY_MS;
+  const slices: AttributionSlices = { days: [], hours: [], raw: [] };
+  let cursor = from;
+  for (const { bucket, day } of rows) {
+    const start = bucket.getTime();
+    // An hour inside a day already read (its rows are about to be deleted) is skipped.
+    if (start < cursor) continue;
+    if (start > cursor) slices.raw.push({ from: new Date(cursor), to: bucket });
+    (day ? slices.days : slices.hours).push(bucket);
+    cursor = start + (day ? DAY_MS : HOUR_MS);
   }
-  if (cursor < w.to.getTime()) raw.push({ from: new Date(cursor), to: w.to });
-  return { days: rows.map((r) => r.bucket), raw };
+  if (cursor < to) slices.raw.push({ from: new Date(cursor), to: w.to });
+  return slices;
 }
 
 /** `(t >= a AND t < b) OR …` over raw ranges, or FALSE when there are none. */
@@ -46,4 +58,21 @@ export function rangesSql(
 ): string {
   if (ranges.length === 0) return 'FALSE';
   return `(${ranges.map((r) => `(${column} >= ${add(r.from)} AND ${column} < ${add(r.to)})`).join(' OR ')})`;
+}
+
+/**
+ * `SELECT value, bin, rating, samples` of the rolled buckets of `slices` from both rollups, for
+ * one project, metric and key: the rollup half of an attribution or phases query.
+ */
+export function rolledRowsSql(
+  add: (value: unknown) => string,
+  slices: AttributionSlices,
+  q: { projectId: number; metric: string; key: string },
+): string {
+  const where = `a.project_id = ${add(q.projectId)} AND a.name = ${add(q.metric)} AND a.key = ${add(q.key)}`;
+  return `SELECT a.value, a.bin, a.rating, a.samples::float8 AS n FROM attribution_daily a
+           WHERE ${where} AND a.bucket = ANY(${add(slices.days)}::timestamptz[])
+          UNION ALL
+          SELECT a.value, a.bin, a.rating, a.samples::float8 FROM attribution_hourly a
+           WHERE ${where} AND a.bucket = ANY(${add(slices.hours)}::timestamptz[])`;
 }

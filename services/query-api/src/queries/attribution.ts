@@ -3,10 +3,10 @@
  * resource URL, the INP target or event type, the CLS shift target), ranked by how many poor
  * samples each accounts for.
  *
- * Raw rows only (whole window not covered by the daily rollup, or a dimension filter set):
- * exact `percentile_cont`. Otherwise bins summed over raw rows and `attribution_daily`
- * (within 2%, like the other rollups); there a value outside a day's top
- * {@link ATTRIBUTION_TOP_VALUES} counts under `(other)` for that day.
+ * Raw rows only (no rolled hour or day in the window, or a dimension filter set): exact
+ * `percentile_cont`. Otherwise bins summed over raw rows and the attribution rollups (within
+ * 2%, like the other rollups); there a value outside a day's (or hour's) top
+ * {@link ATTRIBUTION_TOP_VALUES} counts under `(other)` for that day (or hour).
  */
 import {
   THRESHOLDS,
@@ -15,7 +15,7 @@ import {
   type Source,
 } from '@rum/contract';
 import { NONE_VALUE, attributionValueSql, ratingSql } from '@rum/server-kit';
-import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
+import { attributionSlices, rangesSql, rolledRowsSql } from '../lib/attribution-days.ts';
 import {
   whereClause,
   type Filters,
@@ -57,11 +57,12 @@ export async function queryAttribution(
   const slices = await attributionSlices(readers.db, q.filters, q.window);
   const p = new SqlParams();
   const where = whereClause(p, { ...q.filters, metrics: [q.metric] }, 'm');
-  const raw = rangesSql((v) => p.add(v), 'm.time', slices.raw);
+  const add = (v: unknown) => p.add(v);
+  const raw = rangesSql(add, 'm.time', slices.raw);
   const value = attributionValueSql('m', q.by);
   let groups: Group[];
   let source: Source;
-  if (slices.days.length === 0) {
+  if (slices.days.length === 0 && slices.hours.length === 0) {
     source = 'raw';
     const { good, poor } = THRESHOLDS[q.metric];
     const { rows } = await readers.db.query<Group>(
@@ -83,10 +84,8 @@ export async function queryAttribution(
          FROM (SELECT ${value} AS key, m.bin, ${ratingSql('m', q.metric)} AS rating, 1::float8 AS n
                  FROM metrics m WHERE ${where} AND ${raw}
                UNION ALL
-               SELECT nullif(a.value, ${p.add(NONE_VALUE)}), a.bin, a.rating, a.samples::float8
-                 FROM attribution_daily a
-                WHERE a.project_id = ${p.add(q.filters.projectId)} AND a.name = ${p.add(q.metric)}
-                  AND a.key = ${p.add(q.by)} AND a.bucket = ANY(${p.add(slices.days)}::timestamptz[])) s
+               SELECT nullif(r.value, ${p.add(NONE_VALUE)}), r.bin, r.rating, r.n
+                 FROM (${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: q.by })}) r) s
         GROUP BY 1, 2 ORDER BY 1, 2`,
       p.values,
     );

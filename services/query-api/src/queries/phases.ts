@@ -1,11 +1,11 @@
 /**
  * Where the time goes: p75 of each LCP subpart or INP phase, over all samples that carry it and
- * over the poor ones. Exact from raw rows, or from bins of raw rows and `attribution_daily`
- * for the days it holds (within 2%), as in attribution.ts.
+ * over the poor ones. Exact from raw rows, or from bins of raw rows and the attribution rollups
+ * for the days and hours they hold (within 2%), as in attribution.ts.
  */
 import { PHASES, THRESHOLDS, type PhaseRow, type PhasedMetric, type Source } from '@rum/contract';
 import { PHASE_KEY, durationBinSql, phaseColumnsSql, ratingSql } from '@rum/server-kit';
-import { attributionSlices, rangesSql } from '../lib/attribution-days.ts';
+import { attributionSlices, rangesSql, rolledRowsSql } from '../lib/attribution-days.ts';
 import {
   whereClause,
   type Filters,
@@ -23,7 +23,8 @@ export async function queryPhases(
   const slices = await attributionSlices(readers.db, q.filters, q.window);
   const p = new SqlParams();
   const where = whereClause(p, { ...q.filters, metrics: [q.metric] }, 'm');
-  const raw = rangesSql((v) => p.add(v), 'm.time', slices.raw);
+  const add = (v: unknown) => p.add(v);
+  const raw = rangesSql(add, 'm.time', slices.raw);
   // Each stored row of the window, one row per phase: `value` (the metric's), `phase` and `v`.
   const phases = `(SELECT m.value, ${phaseColumnsSql('m', q.metric)}
                      FROM metrics m WHERE ${where} AND ${raw}) ph`;
@@ -32,7 +33,7 @@ export async function queryPhases(
     PHASES[q.metric].map((phase) => [phase, { phase, all: empty, poor: empty }]),
   );
   let source: Source;
-  if (slices.days.length === 0) {
+  if (slices.days.length === 0 && slices.hours.length === 0) {
     source = 'raw';
     const poor = `ph.value > ${THRESHOLDS[q.metric].poor}`;
     const { rows: found } = await readers.db.query<{
@@ -72,9 +73,7 @@ export async function queryPhases(
                  FROM ${phases}
                 WHERE ph.v IS NOT NULL
                UNION ALL
-               SELECT a.value, a.bin, a.rating, a.samples::float8 FROM attribution_daily a
-                WHERE a.project_id = ${p.add(q.filters.projectId)} AND a.name = ${p.add(q.metric)}
-                  AND a.key = '${PHASE_KEY}' AND a.bucket = ANY(${p.add(slices.days)}::timestamptz[])) s
+               ${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: PHASE_KEY })}) s
         GROUP BY 1, 2 ORDER BY 1, 2`,
       p.values,
     );
