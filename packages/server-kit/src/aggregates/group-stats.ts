@@ -263,6 +263,51 @@ export function percentilesFromBins(
   });
 }
 
+/** One group's count, good, poor, and per percentile the bins of its two order statistics. */
+interface RankedRow<K> {
+  key: K;
+  count: number;
+  good: number;
+  poor: number;
+  /** Per percentile, the bins holding the order statistics at floor and ceil of its rank. */
+  bins: number[];
+}
+
+/**
+ * Per key of `bins` (a {@link binCountsSql}), the count, good and poor samples and, per
+ * percentile, the bins of the order statistics at floor and ceil of p x (n - 1): the bin where
+ * the running count first exceeds the rank, as {@link percentilesFromBins} reads it. Computed
+ * in the database with a running sum, so a group's answer is one row however many bins it
+ * fills (a 30-day page list is 300 rows, not the 75,000 (page, bin) rows to parse).
+ */
+function rankedBinsSql(p: SqlParams, bins: string, percentiles: readonly number[]): string {
+  const ranks = percentiles.flatMap((pc) => {
+    const rank = `${p.add(pc)}::float8 * (c.total - 1)`;
+    return [`floor(${rank})`, `ceil(${rank})`].map((r) => `min(c.bin) FILTER (WHERE c.cum > ${r})`);
+  });
+  return `SELECT c.key, max(c.total) AS count, coalesce(sum(c.good), 0) AS good,
+      coalesce(sum(c.poor), 0) AS poor, ARRAY[${ranks.join(', ')}]::int[] AS bins
+    FROM (SELECT b.key, b.bin, b.good, b.poor,
+                 sum(b.n) OVER (PARTITION BY b.key ORDER BY b.bin ROWS UNBOUNDED PRECEDING) AS cum,
+                 sum(b.n) OVER (PARTITION BY b.key) AS total
+            FROM (${bins}) b) c
+    GROUP BY c.key ORDER BY c.key`;
+}
+
+/** The percentiles of a {@link RankedRow}: each between its two bins' values, as percentile_cont interpolates. */
+function valuesOfRanked(
+  name: MetricName,
+  row: Pick<RankedRow<unknown>, 'count' | 'bins'>,
+  percentiles: readonly number[],
+): number[] {
+  return percentiles.map((pc, i) => {
+    const rank = pc * (row.count - 1);
+    const lo = binValue(name, row.bins[2 * i]!);
+    const hi = binValue(name, row.bins[2 * i + 1]!);
+    return lo + (hi - lo) * (rank - Math.floor(rank));
+  });
+}
+
 async function rollupGroupStats<K>(
   readers: Readers,
   q: GroupStatsQuery,
@@ -271,9 +316,18 @@ async function rollupGroupStats<K>(
 ): Promise<GroupStatsRow<K>[]> {
   const p = new SqlParams();
   const source = await rollupSource(readers, rollup);
-  const sql = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
-  const { rows } = await readers.db.query<BinCount<K>>(`${sql} ORDER BY 1, 2`, p.values);
-  return statsFromBins(rows, q.percentiles, metricOf);
+  const bins = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
+  const { rows } = await readers.db.query<RankedRow<K>>(
+    rankedBinsSql(p, bins, q.percentiles),
+    p.values,
+  );
+  return rows.map(({ key, count, good, poor, bins: ranked }) => ({
+    key,
+    count,
+    good,
+    poor,
+    values: valuesOfRanked(metricOf(key), { count, bins: ranked }, q.percentiles),
+  }));
 }
 
 /**
