@@ -188,14 +188,14 @@ async function setUp(pool: Pool, embedded: boolean): Promise<string> {
   return slug;
 }
 
-/** Rolls the attribution of settled days and of the complete hours after them, as the workers do every few minutes. */
+/** Rolls the attribution of settled days and of every complete hour kept, as the workers' first run does. */
 async function rollAttribution(pool: Pool): Promise<void> {
   let t = performance.now();
   const days = await rollSettledAttributionDays(pool);
   emit('attribution_rollup_days', days.length, 'days');
   emit('attribution_rollup_s', (performance.now() - t) / 1000, 's');
   t = performance.now();
-  const hours = await rollRecentAttributionHours(pool);
+  const hours = await rollRecentAttributionHours(pool, Date.now(), true);
   emit('attribution_rollup_hours', hours.length, 'hours');
   emit('attribution_rollup_hours_s', (performance.now() - t) / 1000, 's');
 }

@@ -246,10 +246,10 @@ CREATE TABLE IF NOT EXISTS attribution_days (
   rolled_at timestamptz NOT NULL DEFAULT now()
 );
 
--- The same per hour, for the hours of days not yet settled (0013): each complete hour is rolled,
--- and rolled again when late events change its count of LCP, INP and CLS events
--- (`attribution_hours.events`); a day's hours are deleted when the day is rolled.
+-- The same per hour (0013), kept 32 days: each complete hour is rolled, and rolled again when
+-- late events change its count of LCP, INP and CLS events (`attribution_hours.events`).
 CREATE TABLE IF NOT EXISTS attribution_hourly (LIKE attribution_daily INCLUDING ALL);
+SELECT create_hypertable('attribution_hourly', by_range('bucket', INTERVAL '1 day'), if_not_exists => TRUE);
 
 CREATE TABLE IF NOT EXISTS attribution_hours (
   bucket    timestamptz PRIMARY KEY,
@@ -748,3 +748,4 @@ SELECT add_retention_policy('metrics_daily_by_navigation_type', INTERVAL '5 year
 SELECT add_retention_policy('metrics_daily_by_release', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page_device', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_page_loads', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('attribution_hourly', INTERVAL '32 days', if_not_exists => TRUE);

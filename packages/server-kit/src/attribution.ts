@@ -13,10 +13,9 @@
  * day is claimed by inserting its row into `attribution_days` in the same transaction as its
  * rows, so it is rolled exactly once however many worker processes run.
  *
- * The hourly rollup (db/migrations/0013) does the same per complete hour for the days not
- * settled yet, so no window reads more than its open hours' raw rows. An hour is rolled again
- * whenever its count of events has changed since (late beacons), and its rows are deleted when
- * its day is rolled.
+ * The hourly rollup (db/migrations/0013) does the same per complete hour, kept 32 days, so no
+ * window reads more than its partial hours' raw rows. An hour is rolled as soon as it is
+ * complete, and again whenever its count of events has changed since (late beacons).
  */
 import {
   ATTRIBUTED_METRICS,
@@ -175,7 +174,7 @@ async function inTransaction<T>(
   }
 }
 
-/** Rolls one day, unless another process has; true when this call did. Its hours' rows go. */
+/** Rolls one day, unless another process has; true when this call did. */
 export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean> {
   const next = new Date(day.getTime() + DAY_MS);
   return inTransaction(pool, async (client) => {
@@ -189,14 +188,6 @@ export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean
     );
     if (claimed.rowCount === 0) return false;
     for (const sql of DAILY_STATEMENTS) await client.query(sql, [day, next]);
-    await client.query(`DELETE FROM attribution_hours WHERE bucket >= $1 AND bucket < $2`, [
-      day,
-      next,
-    ]);
-    await client.query(`DELETE FROM attribution_hourly WHERE bucket >= $1 AND bucket < $2`, [
-      day,
-      next,
-    ]);
     return true;
   });
 }
@@ -232,22 +223,35 @@ export async function rollAttributionHour(
 }
 
 /**
- * Rolls every complete hour of the days not settled yet whose count of LCP, INP and CLS events
- * differs from when it was last rolled (new hours, and hours late events arrived in), oldest
- * first; returns the hours it rolled.
+ * How long hours are kept (a retention policy drops older ones, db/migrations/0013): a day
+ * longer than the longest preset window, so a window's first, partial day reads rolled hours.
  */
-export async function rollRecentAttributionHours(pool: Pool, now = Date.now()): Promise<Date[]> {
-  const from = new Date(firstUnsettledDay(now));
-  const to = new Date(Math.floor(now / HOUR_MS) * HOUR_MS);
+export const ATTRIBUTION_HOURS_KEPT_MS = 32 * DAY_MS;
+
+/**
+ * Rolls every complete hour in [from, to) whose count of LCP, INP and CLS events differs from
+ * when it was last rolled (new hours, and hours late or back-filled events arrived in), oldest
+ * first; returns the hours it rolled. Both ends are cut to whole hours kept and complete at `now`.
+ */
+export async function rollAttributionHours(
+  pool: Pool,
+  from: Date,
+  to: Date,
+  now = Date.now(),
+): Promise<Date[]> {
+  const kept = Math.max(from.getTime(), now - ATTRIBUTION_HOURS_KEPT_MS);
+  const first = new Date(Math.ceil(kept / HOUR_MS) * HOUR_MS);
+  const last = new Date(Math.min(to.getTime(), Math.floor(now / HOUR_MS) * HOUR_MS));
+  if (first >= last) return [];
   const [{ rows: counts }, { rows: rolled }] = await Promise.all([
     pool.query<{ bucket: Date; events: string }>(
       `SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, count(*) AS events FROM metrics
         WHERE time >= $1 AND time < $2 AND name = ANY($3::text[]) GROUP BY 1 ORDER BY 1`,
-      [from, to, ATTRIBUTED_METRICS],
+      [first, last, ATTRIBUTED_METRICS],
     ),
     pool.query<{ bucket: Date; events: string }>(
       `SELECT bucket, events FROM attribution_hours WHERE bucket >= $1 AND bucket < $2`,
-      [from, to],
+      [first, last],
     ),
   ]);
   const known = new Map(rolled.map((r) => [r.bucket.getTime(), r.events]));
@@ -257,6 +261,24 @@ export async function rollRecentAttributionHours(pool: Pool, now = Date.now()): 
     if (await rollAttributionHour(pool, bucket, Number(events))) done.push(bucket);
   }
   return done;
+}
+
+/**
+ * The hours the workers look at every few minutes: those of the days not settled yet, where
+ * late beacons can still arrive. With `all`, every hour kept (a process's first run, which
+ * catches up on hours rolled by no one, as after an upgrade).
+ */
+export async function rollRecentAttributionHours(
+  pool: Pool,
+  now = Date.now(),
+  all = false,
+): Promise<Date[]> {
+  const from = all ? now - ATTRIBUTION_HOURS_KEPT_MS : firstUnsettledDay(now);
+  // Hours the retention policy has dropped (or is about to) are no longer rolled.
+  await pool.query(`DELETE FROM attribution_hours WHERE bucket < $1`, [
+    new Date(now - ATTRIBUTION_HOURS_KEPT_MS),
+  ]);
+  return rollAttributionHours(pool, new Date(from), new Date(now), now);
 }
 
 /** Rolls every settled day that has events and is not rolled yet, oldest first; returns those it rolled. */

@@ -22,8 +22,8 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
   // A refresh and a retention policy per rollup (22), compression of both hypertables and of
-  // the 11 daily rollups, retention of both hypertables.
-  assert.equal(jobs.length, 22 + 22 + 2 + 11 + 2, 'no policy is added twice');
+  // the 11 daily rollups, retention of both hypertables and of the hourly attribution.
+  assert.equal(jobs.length, 22 + 22 + 2 + 11 + 2 + 1, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -147,6 +147,7 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
   assert.equal(find('policy_compression', 'js_errors')?.config.compress_after, '7 days');
   assert.equal(find('policy_retention', 'metrics')?.config.drop_after, '1 year 1 mon');
   assert.equal(find('policy_retention', 'js_errors')?.config.drop_after, '1 year 1 mon');
+  assert.equal(find('policy_retention', 'attribution_hourly')?.config.drop_after, '32 days');
   for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_hourly_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '1 year 1 mon', view);
   }

@@ -19,6 +19,7 @@ import {
   type SummaryResponse,
 } from '@rum/contract';
 import {
+  ATTRIBUTION_HOURS_KEPT_MS,
   ATTRIBUTION_SETTLE_MS,
   ATTRIBUTION_TOP_VALUES,
   rerollAttributionDays,
@@ -309,18 +310,31 @@ describe('attribution and phases', () => {
     }
   });
 
-  test('after the hourly rollup: 24 hours from rolled hours within 2%, counts exact; each hour once', async () => {
-    const hours = await rollRecentAttributionHours(db.pool, now);
-    assert.ok(hours.length >= 20, `hours rolled: ${hours.length}`);
-    assert.deepEqual(await rollRecentAttributionHours(db.pool, now), [], 'each hour once');
-    for (const [metric, key] of [
-      ['LCP', 'element'],
-      ['LCP', 'url'],
-      ['INP', 'target'],
-      ['CLS', 'target'],
+  test('after the hourly rollup: 24 hours and 7 days from rolled hours (and days) within 2%, counts exact; each hour once', async () => {
+    const recent = await rollRecentAttributionHours(db.pool, now);
+    assert.ok(recent.length >= 24, `recent hours rolled: ${recent.length}`);
+    const older = await rollRecentAttributionHours(db.pool, now, true);
+    assert.ok(older.length > 0 && older.every((h) => h < recent[0]!), 'recent hours not twice');
+    const kept = Math.ceil((now - ATTRIBUTION_HOURS_KEPT_MS) / HOUR_MS) * HOUR_MS;
+    const { rows } = await db.pool.query<{ with_events: number; rolled: number }>(
+      `SELECT (SELECT count(DISTINCT time_bucket(INTERVAL '1 hour', time)) FROM metrics
+                WHERE time >= $1 AND time < $2 AND name IN ('LCP', 'INP', 'CLS'))::int AS with_events,
+              (SELECT count(*) FROM attribution_hours WHERE bucket >= $1 AND bucket < $2)::int AS rolled`,
+      [new Date(kept), new Date(Math.floor(now / HOUR_MS) * HOUR_MS)],
+    );
+    assert.equal(rows[0]!.rolled, rows[0]!.with_events, 'every complete hour kept with events');
+    assert.equal(recent.length + older.length, rows[0]!.rolled);
+    assert.deepEqual(await rollRecentAttributionHours(db.pool, now, true), [], 'each hour once');
+    for (const [range, metric, key] of [
+      ['24h', 'LCP', 'element'],
+      ['24h', 'LCP', 'url'],
+      ['24h', 'INP', 'target'],
+      ['24h', 'CLS', 'target'],
+      ['7d', 'LCP', 'url'],
+      ['7d', 'INP', 'type'],
     ] as const) {
       const body = await get<AttributionResponse>(
-        `attribution?range=24h&metric=${metric}&by=${key}&limit=11`,
+        `attribution?range=${range}&metric=${metric}&by=${key}&limit=11`,
       );
       assert.equal(body.source, 'rollup', `${metric} ${key}`);
       const { of, groups, poorTotal } = exactAttribution(inWindow(data.events, body), metric, key);
@@ -334,7 +348,7 @@ describe('attribution and phases', () => {
     }
   });
 
-  test('late events in a rolled hour roll it again; rolling its day deletes its hours', async () => {
+  test('late events in a rolled hour roll it again; its hours outlive the day rollup', async () => {
     const hour = Math.floor((now - 3 * HOUR_MS) / HOUR_MS) * HOUR_MS;
     const window = `from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR_MS).toISOString()}`;
     const late = (limit: number) =>
@@ -370,14 +384,14 @@ describe('attribution and phases', () => {
               (SELECT count(*) FROM attribution_hours WHERE bucket >= $1 AND bucket < $2)::int AS hours`,
       [new Date(day), new Date(day + DAY_MS)],
     );
-    assert.deepEqual(left.rows[0], { rows: 0, hours: 0 }, 'the day holds its hours now');
+    assert.ok(left.rows[0]!.rows > 0 && left.rows[0]!.hours > 0, 'the hours are kept');
     const whole = await get<AttributionResponse>(
       `attribution?from=${new Date(day).toISOString()}&to=${new Date(day + DAY_MS).toISOString()}&metric=INP&by=target&limit=22`,
     );
     assert.equal(whole.source, 'rollup');
     assert.equal(whole.groups.find((g) => g.value === 'button#late-hour')?.count, 5);
     const hourAgain = await late(23);
-    assert.equal(hourAgain.source, 'raw', 'an hour of a rolled day is read raw');
+    assert.equal(hourAgain.source, 'rollup', 'an hour of a rolled day reads its hour');
     assert.equal(hourAgain.count, after.count);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Runs the attribution rollups (`rollSettledAttributionDays` and `rollRecentAttributionHours`
  * in server-kit) when the workers start and every few minutes after. Every worker process runs
- * them; a day is rolled once, an hour once per change of its event count.
+ * them; a day is rolled once, an hour once per count of its events.
  */
 import { MINUTE_MS } from '@rum/contract';
 import {
@@ -23,12 +23,15 @@ export function startAttributionRollup(
   log: Logger,
   intervalMs = ATTRIBUTION_ROLLUP_INTERVAL_MS,
 ): Periodic {
+  let first = true;
   return startPeriodic(async () => {
     try {
       const days = await rollSettledAttributionDays(pool);
       if (days.length > 0)
         log.info({ days: days.map((d) => d.toISOString().slice(0, 10)) }, 'attribution rolled up');
-      const hours = await rollRecentAttributionHours(pool);
+      // The first run looks at every hour kept: hours no process rolled (as after an upgrade).
+      const hours = await rollRecentAttributionHours(pool, Date.now(), first);
+      first = false;
       if (hours.length > 0) log.debug({ hours: hours.map(isoHour) }, 'attribution hours rolled up');
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'attribution rollup failed; trying again later');

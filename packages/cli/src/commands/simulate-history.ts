@@ -27,7 +27,7 @@ import {
   findProject,
   refreshRollups,
   rerollAttributionDays,
-  rollRecentAttributionHours,
+  rollAttributionHours,
   resolveDatabaseUrl,
   type Config,
   type Pool,
@@ -296,11 +296,11 @@ export async function simulateHistory(
     const refreshStarted = Date.now();
     await refreshRollups(pool, (view, ms) => log(`history: refreshed ${view} (${ms} ms)`, false));
     // The workers roll a day's attribution once, when it has settled; days they rolled before
-    // (or while) the history arrived are rolled again with it, and so are the recent hours
-    // (which the workers would roll again within minutes, their counts having changed).
+    // (or while) the history arrived are rolled again with it, and so are its hours (the
+    // workers look again only at the hours of days not settled yet).
     const attributionStarted = Date.now();
     const rolled = await rerollAttributionDays(pool, new Date(from), new Date(end));
-    const hours = await rollRecentAttributionHours(pool);
+    const hours = await rollAttributionHours(pool, new Date(from), new Date(end));
     summary.attributionDays = rolled.length;
     log(
       `history: attribution of ${rolled.length} settled days and ${hours.length} recent hours rolled up (${Date.now() - attributionStarted} ms)`,

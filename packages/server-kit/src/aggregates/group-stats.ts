@@ -11,8 +11,9 @@
  *   overall rollups when no dimension is involved, else from that one dimension's (or the
  *   page x device pair's). A percentile is read from the cumulative distribution the way
  *   percentile_cont reads sorted values (the order statistics at floor and ceil of
- *   p x (n - 1), interpolated), each order statistic taken as the value of the bin that holds it. Shares come from the `rating` the
- *   rollups keep. Percentiles are never averaged.
+ *   p x (n - 1), interpolated), each order statistic taken as the value of the bin that holds
+ *   it; the database finds those bins ({@link statsOfBins}), so each group comes back as one
+ *   row. Shares come from the `rating` the rollups keep. Percentiles are never averaged.
  */
 import {
   THRESHOLDS,
@@ -226,15 +227,6 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
   }));
 }
 
-/** One bin of one group, as summed over the window. */
-export interface BinCount<K> {
-  key: K;
-  bin: number;
-  n: number;
-  good: number | null;
-  poor: number | null;
-}
-
 /**
  * The percentiles of a distribution given as bin counts sorted by bin, read as
  * `percentile_cont` reads sorted values: between the order statistics at floor and ceil of
@@ -308,6 +300,28 @@ function valuesOfRanked(
   });
 }
 
+/**
+ * Count, good, poor and percentiles per key of `bins`, a query of `(key, bin, n, good, poor)`
+ * rows (a {@link binCountsSql}, or any sum of bins) with its parameters in `p`, keys ascending.
+ * `metricOf` names the metric whose bins a key's are.
+ */
+export async function statsOfBins<K>(
+  db: Pool,
+  p: SqlParams,
+  bins: string,
+  percentiles: readonly number[],
+  metricOf: (key: K) => MetricName,
+): Promise<GroupStatsRow<K>[]> {
+  const { rows } = await db.query<RankedRow<K>>(rankedBinsSql(p, bins, percentiles), p.values);
+  return rows.map(({ key, count, good, poor, bins: ranked }) => ({
+    key,
+    count,
+    good,
+    poor,
+    values: valuesOfRanked(metricOf(key), { count, bins: ranked }, percentiles),
+  }));
+}
+
 async function rollupGroupStats<K>(
   readers: Readers,
   q: GroupStatsQuery,
@@ -317,53 +331,7 @@ async function rollupGroupStats<K>(
   const p = new SqlParams();
   const source = await rollupSource(readers, rollup);
   const bins = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
-  const { rows } = await readers.db.query<RankedRow<K>>(
-    rankedBinsSql(p, bins, q.percentiles),
-    p.values,
-  );
-  return rows.map(({ key, count, good, poor, bins: ranked }) => ({
-    key,
-    count,
-    good,
-    poor,
-    values: valuesOfRanked(metricOf(key), { count, bins: ranked }, q.percentiles),
-  }));
-}
-
-/**
- * Count, good, poor and percentiles per key of bin counts sorted by key, then bin. `metricOf`
- * names the metric whose bins a key's are.
- */
-export function statsFromBins<K>(
-  rows: readonly BinCount<K>[],
-  percentiles: readonly number[],
-  metricOf: (key: K) => MetricName,
-): GroupStatsRow<K>[] {
-  const groups = new Map<string, BinCount<K>[]>();
-  for (const row of rows) {
-    const id = row.key instanceof Date ? String(row.key.getTime()) : String(row.key);
-    const group = groups.get(id);
-    if (group) group.push(row);
-    else groups.set(id, [row]);
-  }
-  return [...groups.values()].map((bins) => {
-    let count = 0;
-    let good = 0;
-    let poor = 0;
-    for (const row of bins) {
-      count += row.n;
-      good += row.good ?? 0;
-      poor += row.poor ?? 0;
-    }
-    const { key } = bins[0]!;
-    return {
-      key,
-      count,
-      good,
-      poor,
-      values: percentilesFromBins(metricOf(key), bins, percentiles),
-    };
-  });
+  return statsOfBins(readers.db, p, bins, q.percentiles, metricOf);
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
  * Which part of a window the attribution rollups answer: the whole UTC days inside it that the
  * workers have rolled (`attribution_days`), then the whole hours of the rest that they have
- * rolled (`attribution_hours`), and only when no dimension filter is set (the rollups keep no
- * dimension). Raw rows answer the rest: the window's partial hours at its ends and the hours not
- * rolled yet (the open one, and those of the last few minutes).
+ * rolled (`attribution_hours`, the last 31 days), and only when no dimension filter is set (the
+ * rollups keep no dimension). Raw rows answer the rest: the window's partial hours at its ends
+ * and the hours not rolled yet (the open one, and those of the last few minutes).
  */
 import { DAY_MS, HOUR_MS } from '@rum/contract';
-import type { Pool } from '@rum/server-kit';
+import { ATTRIBUTION_HOURS_KEPT_MS, type Pool } from '@rum/server-kit';
 import { filterDimensions, type Filters, type TimeWindow } from '@rum/server-kit/aggregates';
 
 export interface AttributionSlices {
@@ -29,18 +29,21 @@ export async function attributionSlices(
   const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
   const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
   if (filterDimensions(filters).size > 0 || firstHour >= lastHour) return whole;
+  // Hours a day short of the retention's age: the policy drops whole day-long chunks, and may
+  // have dropped an hour's rows before the workers forget that it was rolled.
+  const keptHours = Math.max(firstHour, Date.now() - ATTRIBUTION_HOURS_KEPT_MS + DAY_MS);
   const { rows } = await db.query<{ bucket: Date; day: boolean }>(
     `SELECT bucket, true AS day FROM attribution_days WHERE bucket >= $1 AND bucket + INTERVAL '1 day' <= $2
      UNION ALL
-     SELECT bucket, false FROM attribution_hours WHERE bucket >= $1 AND bucket < $2
+     SELECT bucket, false FROM attribution_hours WHERE bucket >= $3 AND bucket < $2
      ORDER BY 1, 2 DESC`,
-    [new Date(firstHour), new Date(lastHour)],
+    [new Date(firstHour), new Date(lastHour), new Date(keptHours)],
   );
   const slices: AttributionSlices = { days: [], hours: [], raw: [] };
   let cursor = from;
   for (const { bucket, day } of rows) {
     const start = bucket.getTime();
-    // An hour inside a day already read (its rows are about to be deleted) is skipped.
+    // An hour inside a day already read is skipped.
     if (start < cursor) continue;
     if (start > cursor) slices.raw.push({ from: new Date(cursor), to: bucket });
     (day ? slices.days : slices.hours).push(bucket);

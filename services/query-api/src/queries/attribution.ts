@@ -21,10 +21,9 @@ import {
   type Filters,
   SqlParams,
   type TimeWindow,
-  statsFromBins,
+  statsOfBins,
   toGroupStats,
   type Answered,
-  type BinCount,
   type Readers,
 } from '@rum/server-kit/aggregates';
 
@@ -78,18 +77,16 @@ export async function queryAttribution(
     groups = rows;
   } else {
     source = 'rollup';
-    const { rows } = await readers.db.query<BinCount<string | null>>(
-      `SELECT key, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'good') AS good,
+    const bins = `SELECT key, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'good') AS good,
               sum(n) FILTER (WHERE rating = 'poor') AS poor
          FROM (SELECT ${value} AS key, m.bin, ${ratingSql('m', q.metric)} AS rating, 1::float8 AS n
                  FROM metrics m WHERE ${where} AND ${raw}
                UNION ALL
                SELECT nullif(r.value, ${p.add(NONE_VALUE)}), r.bin, r.rating, r.n
                  FROM (${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: q.by })}) r) s
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      p.values,
-    );
-    groups = statsFromBins(rows, [0.75], () => q.metric).map(({ values, ...g }) => ({
+        GROUP BY 1, 2`;
+    const stats = await statsOfBins<string | null>(readers.db, p, bins, [0.75], () => q.metric);
+    groups = stats.map(({ values, ...g }) => ({
       ...g,
       p75: values[0] ?? null,
     }));

@@ -17,8 +17,8 @@ import {
   pageLoadsByDay,
   planFor,
   rollupSource,
-  statsFromBins,
-  type BinCount,
+  statsOfBins,
+  type GroupStatsRow,
   type Filters,
   type PageLoadsQuery,
   type Readers,
@@ -33,12 +33,12 @@ function spanOf(periods: readonly Period[]): TimeWindow {
   return { from: periods[0]!.window.from, to: periods.at(-1)!.window.to, source: 'rollup' };
 }
 
-/** Bin counts of one metric per period (key: the period's index). */
-async function periodBinCounts(
+/** Stats of one metric per period (key: the period's index). */
+async function periodStats(
   readers: Readers,
   filters: Filters & { metrics: readonly MetricName[] },
   periods: readonly Period[],
-): Promise<BinCount<number>[]> {
+): Promise<GroupStatsRow<number>[]> {
   const span = spanOf(periods);
   const plan = planFor(filters, { interval: '1d' }, span);
   const source = await rollupSource(readers, plan.source === 'rollup' ? plan.rollup : 'overall');
@@ -53,15 +53,12 @@ async function periodBinCounts(
   );
   const from = p.add(periods.map((x) => x.window.from));
   const to = p.add(periods.map((x) => x.window.to));
-  const { rows } = await readers.db.query<BinCount<number>>(
-    `SELECT per.i::int - 1 AS key, d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
+  const bins = `SELECT per.i::int - 1 AS key, d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
        FROM (${days}) d
        JOIN unnest(${from}::timestamptz[], ${to}::timestamptz[]) WITH ORDINALITY AS per(lo, hi, i)
          ON d.key >= per.lo AND d.key < per.hi
-      GROUP BY 1, 2 ORDER BY 1, 2`,
-    p.values,
-  );
-  return rows;
+      GROUP BY 1, 2`;
+  return statsOfBins(readers.db, p, bins, [0.75], () => filters.metrics[0]!);
 }
 
 /** Per metric, one entry per period (undefined: no sample in it); metrics without any are left out. */
@@ -76,9 +73,9 @@ export async function queryCruxHistoryStats(
 ): Promise<Map<MetricName, Array<CruxMetricStats | undefined>>> {
   const perMetric = await Promise.all(
     q.metrics.map(async (metric) => {
-      const rows = await periodBinCounts(readers, { ...q.filters, metrics: [metric] }, q.periods);
+      const stats = await periodStats(readers, { ...q.filters, metrics: [metric] }, q.periods);
       const series: Array<CruxMetricStats | undefined> = q.periods.map(() => undefined);
-      for (const s of statsFromBins(rows, [0.75], () => metric))
+      for (const s of stats)
         series[s.key] = { count: s.count, good: s.good, poor: s.poor, p75: s.values[0] ?? null };
       return [metric, series] as const;
     }),
