@@ -597,6 +597,32 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_page_loads_value_idx ON metrics_hourly
 CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_project_idx ON metrics_daily_page_loads (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_value_idx ON metrics_daily_page_loads (project_id, name, page_id, bucket DESC);
 
+-- Keyed by route (migration 0014): each row's page's route, joined from `pages` at refresh
+-- time. `rum project routes set` refreshes this pair over all time with `force` when it
+-- re-templates pages (a join is not watched for changes).
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_route
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', m.time) AS bucket, m.project_id, m.name, m.website_id,
+  p.route, m.rating, m.bin, count(*) AS samples
+FROM metrics m JOIN pages p ON p.id = m.page_id
+GROUP BY 1, m.project_id, m.name, m.website_id, p.route, m.rating, m.bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_route
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, website_id, route,
+  rating, bin, sum(samples)::bigint AS samples
+FROM metrics_hourly_by_route
+GROUP BY 1, project_id, name, website_id, route, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_project_idx ON metrics_hourly_by_route (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_value_idx ON metrics_hourly_by_route (project_id, name, route, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_project_idx ON metrics_daily_by_route (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_value_idx ON metrics_daily_by_route (project_id, name, route, bucket DESC);
+
 -- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
 -- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
@@ -659,6 +685,12 @@ SELECT add_continuous_aggregate_policy('metrics_hourly_by_page_device',
 SELECT add_continuous_aggregate_policy('metrics_daily_by_page_device',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_route',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_route',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
@@ -697,7 +729,8 @@ BEGIN
                           ('metrics_daily_by_navigation_type', 'project_id, name, navigation_type'),
                           ('metrics_daily_by_release', 'project_id, name, release'),
                           ('metrics_daily_by_page_device', 'project_id, name, page_id, device_type'),
-                          ('metrics_daily_page_loads', 'project_id, name, page_id')) AS r(view_name, segmentby)
+                          ('metrics_daily_page_loads', 'project_id, name, page_id'),
+                          ('metrics_daily_by_route', 'project_id, name, route')) AS r(view_name, segmentby)
      WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
                         WHERE c.view_name = r.view_name AND c.compression_enabled)
   LOOP
@@ -722,6 +755,7 @@ SELECT add_compression_policy('metrics_daily_by_navigation_type', compress_after
 SELECT add_compression_policy('metrics_daily_by_release', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_page_device', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_page_loads', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_route', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
@@ -737,6 +771,7 @@ SELECT add_retention_policy('metrics_hourly_by_navigation_type', INTERVAL '13 mo
 SELECT add_retention_policy('metrics_hourly_by_release', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_page_device', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_page_loads', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_route', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_device', INTERVAL '5 years', if_not_exists => TRUE);
@@ -748,4 +783,5 @@ SELECT add_retention_policy('metrics_daily_by_navigation_type', INTERVAL '5 year
 SELECT add_retention_policy('metrics_daily_by_release', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page_device', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_page_loads', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_route', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('attribution_hourly', INTERVAL '32 days', if_not_exists => TRUE);

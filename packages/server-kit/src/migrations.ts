@@ -110,7 +110,7 @@ export async function refreshRollups(
 ): Promise<void> {
   for (const { view } of await rollupViews(client)) {
     const started = performance.now();
-    await refresh(client, view);
+    await refreshRollup(client, view);
     onRefreshed(view, Math.round(performance.now() - started));
   }
 }
@@ -147,9 +147,15 @@ async function whileBackgroundJobsInterfere<T>(fn: () => Promise<T>): Promise<T>
  * scheduler may already be running their refresh policies (over their own few days only):
  * that refresh is waited for, then this one runs.
  */
-async function refresh(client: Database, view: string): Promise<void> {
+/**
+ * Materialises one rollup over all time; with `force`, buckets already materialised too (what a
+ * rollup joining `pages` needs when pages change: a join is not watched for changes).
+ */
+export async function refreshRollup(client: Database, view: string, force = false): Promise<void> {
   await whileBackgroundJobsInterfere(() =>
-    client.query(`CALL refresh_continuous_aggregate(${pg.escapeLiteral(view)}, NULL, NULL)`),
+    client.query(
+      `CALL refresh_continuous_aggregate(${pg.escapeLiteral(view)}, NULL, NULL, force => ${force})`,
+    ),
   );
 }
 
@@ -189,7 +195,7 @@ export async function migrate(
       // a transaction, hence here, after the migrations' transactions. On a database without
       // events this is instant.
       for (const { view, materialised } of await rollupViews(db)) {
-        if (!materialised) await refresh(db, view);
+        if (!materialised) await refreshRollup(db, view);
       }
       return applied;
     }

@@ -7,6 +7,11 @@
 import type pg from 'pg';
 import { withTransaction } from './db.ts';
 import { ProjectNotFoundError } from './domain-errors.ts';
+import { refreshRollup } from './migrations.ts';
+import { rollupViewsOf } from './aggregates/sql-identifiers.ts';
+
+/** The route rollups (migration 0014), hourly first: the daily one is built on it. */
+const ROUTE_ROLLUP_VIEWS = Object.values(rollupViewsOf('route'));
 
 /** At most this many patterns per project, each at most this long. */
 export const MAX_ROUTE_PATTERNS = 200;
@@ -34,9 +39,10 @@ export interface RoutesSet {
 }
 
 /**
- * Replaces the project's patterns and re-templates its stored pages in one transaction. The
- * project row is updated first: a worker inserting a page reads the patterns FOR SHARE, so it
- * either committed before (and its page is re-templated here) or waits and sees the new ones.
+ * Replaces the project's patterns and re-templates its stored pages in one transaction, then
+ * rebuilds the route rollups when any page changed. The project row is updated first: a worker
+ * inserting a page reads the patterns FOR SHARE, so it either committed before (and its page is
+ * re-templated here) or waits and sees the new ones.
  */
 export async function setRoutePatterns(
   pool: pg.Pool,
@@ -49,7 +55,7 @@ export async function setRoutePatterns(
   }
   if (patterns.length > MAX_ROUTE_PATTERNS)
     throw new RangeError(`at most ${MAX_ROUTE_PATTERNS} patterns`);
-  return withTransaction(pool, async (client) => {
+  const set = await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: number }>(
       `UPDATE projects SET route_patterns = $2 WHERE slug = $1 RETURNING id`,
       [slug, patterns],
@@ -64,6 +70,12 @@ export async function setRoutePatterns(
     );
     return { project: slug, patterns: [...patterns], pagesRetemplated: updated.rowCount ?? 0 };
   });
+  // The route rollups took each row's route from its page when they were refreshed; they are
+  // built again over all time (for every project: a refresh has no project filter). Until this
+  // returns, route questions over past hours still answer with the former templates.
+  if (set.pagesRetemplated > 0)
+    for (const view of ROUTE_ROLLUP_VIEWS) await refreshRollup(pool, view, true);
+  return set;
 }
 
 export interface RouteListing {

@@ -21,9 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (22), compression of both hypertables and of
-  // the 11 daily rollups, retention of both hypertables and of the hourly attribution.
-  assert.equal(jobs.length, 22 + 22 + 2 + 11 + 2 + 1, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (24), compression of both hypertables and of
+  // the 12 daily rollups, retention of both hypertables and of the hourly attribution.
+  assert.equal(jobs.length, 24 + 24 + 2 + 12 + 2 + 1, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -78,7 +78,7 @@ test('the raw tables have exactly the indexes queries read, idempotency keys inc
 
 /**
  * The rollups: an hourly and a daily one overall, per dimension, per page and device together,
- * and the page loads.
+ * per route, and the page loads.
  */
 const DIMENSIONS = [
   'page',
@@ -90,6 +90,7 @@ const DIMENSIONS = [
   'navigation_type',
   'release',
   'page_device',
+  'route',
 ];
 const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), 'page_loads'].flatMap((key) => [
   `metrics_hourly_${key}`,
@@ -171,15 +172,23 @@ test('a re-inserted event is a no-op', async () => {
 });
 
 test('a percentile read from the rollups is within 2% of percentile_cont on the same data', async () => {
-  // 20,000 log-normal LCP values and CLS scores over 10 days.
-  await db.pool.query(`
+  // 20,000 log-normal LCP values and CLS scores over 10 days, on 5 pages of one website.
+  const { rows: site } = await db.pool.query<{ website: number; page: number }>(`
+    WITH pr AS (INSERT INTO projects (slug, name) VALUES ('percentiles', 'percentiles') RETURNING id),
+         w AS (INSERT INTO websites (project_id, domain) SELECT id, 'p.example' FROM pr RETURNING id)
+    INSERT INTO pages (website_id, path) SELECT w.id, '/' || i FROM w, generate_series(1, 5) i
+    RETURNING website_id AS website, id AS page`);
+  await db.pool.query(
+    `
     INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
         device_type, browser, os, country)
-    SELECT now() - interval '10 days' * random(), 7, 1, 1 + (i % 5), 's' || i, 'm' || i, n,
+    SELECT now() - interval '10 days' * random(), 7, $1, $2 + (i % 5), 's' || i, 'm' || i, n,
            CASE n WHEN 'LCP' THEN exp(7.5 + 0.6 * sqrt(-2 * ln(random())) * cos(2 * pi() * random()))
                   ELSE exp(-3 + 1.0 * sqrt(-2 * ln(random())) * cos(2 * pi() * random())) END,
            'good', 'mobile', 'Chrome', 'Android', 'DE'
-    FROM generate_series(1, 10000) i, (VALUES ('LCP'), ('CLS')) AS names(n)`);
+    FROM generate_series(1, 10000) i, (VALUES ('LCP'), ('CLS')) AS names(n)`,
+    [site[0]!.website, Math.min(...site.map((r) => r.page))],
+  );
   await refreshRollups(db.pool);
 
   for (const name of ['LCP', 'CLS'] as const) {

@@ -13,6 +13,11 @@ export interface Filters {
   metrics?: readonly MetricName[];
   /** The ids of the pages at the `page` path asked for (one per website that has it); none: no filter. */
   pageIds?: readonly number[];
+  /**
+   * The route template of a `route` filter given without `page`: relations keyed by route read
+   * it, the others its pages (`pageIds`, resolved from it).
+   */
+  route?: string;
   /** One device type, or several (the assessment's mobile form factor is phones and tablets). */
   device?: string | readonly string[];
   browser?: string;
@@ -25,13 +30,14 @@ export interface Filters {
 
 /**
  * Conditions on relation alias `alias` (whose time column is `timeColumn`) for the slice
- * [from, to). Returns `a AND b AND ...`.
+ * [from, to); `byRoute`: the relation is keyed by route, not page. Returns `a AND b AND ...`.
  */
 export function whereClause(
   p: SqlParams,
   f: Filters,
   alias: string,
   time?: { column: string; from: Date; to: Date },
+  byRoute = false,
 ): string {
   const project = p.add(f.projectId);
   const parts = [`${alias}.project_id = ${project}`];
@@ -54,7 +60,9 @@ export function whereClause(
   // Ids resolved beforehand, not a subquery: as a constant list the planner uses the
   // (project, metric, page, bucket) index; as `IN (SELECT …)` it scanned every page (measured:
   // a month of one page's rollup rows, 13 ms against 995 ms).
-  if (f.pageIds !== undefined) parts.push(`${alias}.page_id = ANY(${p.add(f.pageIds)}::int[])`);
+  if (byRoute && f.route !== undefined) parts.push(`${alias}.route = ${p.add(f.route)}`);
+  else if (f.pageIds !== undefined)
+    parts.push(`${alias}.page_id = ANY(${p.add(f.pageIds)}::int[])`);
   return parts.join(' AND ');
 }
 

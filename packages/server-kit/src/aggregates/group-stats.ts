@@ -32,7 +32,7 @@ import { SqlParams } from './sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
-  ROUTE_KEY,
+  routeKey,
   type BinRollupKey,
   type GroupColumn,
   type RollupDimension,
@@ -113,9 +113,10 @@ export function filterDimensions(filters: Filters): Set<RollupDimension> {
 
 /**
  * Raw rows for short windows (and time buckets under an hour); otherwise the rollups of the one
- * dimension the question filters or groups by (the overall ones when none), the page x device
- * pair for exactly those two (a CrUX url or multi-website origin on one form factor; migration
- * 0012 says why that pair alone), or raw rows for any other two.
+ * dimension the question filters or groups by (the overall ones when none; the route ones when
+ * its pages are whole routes), the page x device pair for exactly those two (a CrUX url or
+ * multi-website origin on one form factor; migration 0012 says why that pair alone), or raw
+ * rows for any other two.
  */
 export function planFor(
   filters: Filters,
@@ -127,6 +128,8 @@ export function planFor(
   const dimensions = filterDimensions(filters);
   if (groupBy && 'column' in groupBy && groupBy.column !== 'metric')
     dimensions.add(groupBy.column === 'route' ? 'page' : groupBy.column);
+  if (dimensions.size === 1 && dimensions.has('page') && routesOnly(filters, groupBy))
+    return { source: 'rollup', rollup: 'route' };
   if (dimensions.size === 2 && dimensions.has('page') && dimensions.has('device'))
     return { source: 'rollup', rollup: 'pageDevice' };
   if (dimensions.size > 1) return { source: 'raw' };
@@ -136,6 +139,11 @@ export function planFor(
 
 const byRoute = (groupBy: GroupBy | undefined): boolean =>
   groupBy !== undefined && 'column' in groupBy && groupBy.column === 'route';
+
+/** True when a question's pages are whole routes: a route filter (without a page one) or route groups, not pages. */
+const routesOnly = (filters: Filters, groupBy: GroupBy | undefined): boolean =>
+  (filters.pageIds === undefined || filters.route !== undefined) &&
+  !(groupBy !== undefined && 'column' in groupBy && groupBy.column === 'page');
 
 /** The key of a row of `alias`; grouped by route, its page (joined to `pages` afterwards). */
 function groupExpression(
@@ -167,20 +175,29 @@ export function binCountsSql(
   source: RollupSource,
   coarsest: SegmentSource = 'daily',
 ): string {
+  // Route groups from the route rollups are keyed there already (raw rows join their pages);
+  // from page rows, each page's route is joined once the pages are summed.
+  const routeRows = source.tables.daily.byRoute === true;
   const parts = segments(window, coarsest, source.marks).map((segment) => {
     const t = source.tables[segment.source];
-    const key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
-    const where = whereClause(p, filters, 'm', {
-      column: t.time,
-      from: segment.from,
-      to: segment.to,
-    });
-    return `SELECT ${key} AS key, m.bin, m.rating, ${t.samples} AS n FROM ${t.table} m WHERE ${where}`;
+    const joinPages = routeRows && byRoute(groupBy) && !t.byRoute;
+    let key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
+    if (routeRows && byRoute(groupBy)) key = routeKey(t.byRoute ? 'm' : 'pg');
+    const where = whereClause(
+      p,
+      filters,
+      'm',
+      { column: t.time, from: segment.from, to: segment.to },
+      t.byRoute,
+    );
+    return `SELECT ${key} AS key, m.bin, m.rating, ${t.samples} AS n FROM ${t.table} m
+      ${joinPages ? 'JOIN pages pg ON pg.id = m.page_id' : ''} WHERE ${where}`;
   });
   const union = `(${parts.join('\nUNION ALL\n')}) s`;
-  const [key, from] = byRoute(groupBy)
-    ? [ROUTE_KEY, `${union} JOIN pages pg ON pg.id = s.key`]
-    : ['s.key', union];
+  const [key, from] =
+    byRoute(groupBy) && !routeRows
+      ? [routeKey('pg'), `${union} JOIN pages pg ON pg.id = s.key`]
+      : ['s.key', union];
   return `SELECT ${key} AS key, s.bin, sum(s.n) AS n, sum(s.n) FILTER (WHERE s.rating = 'good') AS good,
       sum(s.n) FILTER (WHERE s.rating = 'poor') AS poor
     FROM ${from} GROUP BY 1, 2`;
@@ -200,7 +217,7 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
   const thresholds = `unnest(${p.add(names)}::text[], ${p.add(names.map((n) => THRESHOLDS[n].good))}::float8[],
     ${p.add(names.map((n) => THRESHOLDS[n].poor))}::float8[]) AS t(name, good, poor)`;
   const route = byRoute(q.groupBy);
-  const key = route ? ROUTE_KEY : groupExpression(p, q.groupBy, 'm', 'time');
+  const key = route ? routeKey('pg') : groupExpression(p, q.groupBy, 'm', 'time');
   const pcts = p.add(q.percentiles);
   const where = whereClause(p, q.filters, 'm', {
     column: 'time',

@@ -42,10 +42,11 @@ export class RollupCatalog {
   /** The relation each segment source of `key` reads. */
   async tables(key: RollupKey): Promise<Record<SegmentSource, SegmentTable>> {
     const { hourly, daily } = await this.#both(key);
+    const byRoute = key === 'route' ? { byRoute: true } : {};
     return {
       raw: RAW,
-      hourly: { table: hourly.relation, time: 'bucket', samples: 'm.samples::float8' },
-      daily: { table: daily.relation, time: 'bucket', samples: 'm.samples::float8' },
+      hourly: { table: hourly.relation, time: 'bucket', samples: 'm.samples::float8', ...byRoute },
+      daily: { table: daily.relation, time: 'bucket', samples: 'm.samples::float8', ...byRoute },
     };
   }
 

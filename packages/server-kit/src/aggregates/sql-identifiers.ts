@@ -12,11 +12,12 @@ export const ROLLUP_DIMENSIONS = ['page', ...BREAKDOWN_DIMENSIONS] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
 /**
- * Which bin rollups answer a question: those over all dimensions, one dimension's, or
+ * Which bin rollups answer a question: those over all dimensions, one dimension's,
  * `pageDevice`, the one pair keyed by two dimensions (page and device type together: CrUX's
- * url-on-a-form-factor, migration 0012).
+ * url-on-a-form-factor, migration 0012), or `route`, keyed by (website, route template) of
+ * each row's page (migration 0014).
  */
-export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice';
+export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route';
 
 /**
  * Every rollup pair: the bin rollups, and `pageLoads`, page loads (TTFB samples) per page,
@@ -31,6 +32,8 @@ export interface SegmentTable {
   time: string;
   /** How many events a row stands for (float8), summed per group. */
   samples: string;
+  /** Keyed by route (`website_id`, `route`) rather than page: a route filter or group reads those. */
+  byRoute?: boolean;
 }
 
 const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
@@ -44,6 +47,7 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   navigationType: 'by_navigation_type',
   release: 'by_release',
   pageDevice: 'by_page_device',
+  route: 'by_route',
   pageLoads: 'page_loads',
 };
 
@@ -68,13 +72,16 @@ export const DIMENSION_COLUMNS = {
 
 /**
  * What rows can be grouped by: a dimension column, or `route`, the route template of their
- * page (rows are grouped by page, then joined to `pages` as `pg` and grouped by
- * {@link ROUTE_KEY}).
+ * page ({@link routeKey}: from the route rollups, or from `pages` joined to raw and page rows).
  */
 export type GroupColumn = keyof typeof DIMENSION_COLUMNS | 'route';
 
-/** A route group's key: its website's id followed by the route template (which starts with `/`). */
-export const ROUTE_KEY = 'pg.website_id::text || pg.route';
+/**
+ * A route group's key on relation alias `alias` (holding `website_id` and `route`, as `pages`
+ * and the route rollups do): its website's id followed by the route template (which starts
+ * with `/`).
+ */
+export const routeKey = (alias: string): string => `${alias}.website_id::text || ${alias}.route`;
 
 /** `time_bucket()` widths, passed as an interval bind parameter. */
 export const INTERVAL_SQL: Readonly<Record<Interval, string>> = {

@@ -10,6 +10,7 @@ export async function filtersOf(db: Pool, projectId: number, q: QueryFilters): P
   return {
     projectId,
     ...(pageIds !== undefined ? { pageIds } : {}),
+    ...(q.route !== undefined && q.page === undefined ? { route: q.route } : {}),
     ...(q.device !== undefined ? { device: q.device } : {}),
     ...(q.browser !== undefined ? { browser: q.browser } : {}),
     ...(q.country !== undefined ? { country: q.country } : {}),

@@ -81,7 +81,7 @@ async function pageLabels(
   );
 }
 
-/** Route keys are the website id followed by the template (see ROUTE_KEY). */
+/** Route keys are the website id followed by the template (see routeKey). */
 async function routeLabels(
   readers: Readers,
   projectId: number,

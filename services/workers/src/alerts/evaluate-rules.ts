@@ -46,6 +46,7 @@ export async function readRule(
     metrics: [rule.metric],
     ...(rule.device ? { device: rule.device } : {}),
     ...(pageIds ? { pageIds } : {}),
+    ...(rule.route ? { route: rule.route } : {}),
   };
   const window = windowBetween(at - ALERT_WINDOWS[rule.window_name], at);
   const { rows } = await groupStats(
