@@ -30,8 +30,7 @@ import {
   type MetricName,
   type PhasedMetric,
 } from '@rum/contract';
-import type pg from 'pg';
-import type { Pool } from './db.ts';
+import { withTransaction, type Pool } from './db.ts';
 
 /** Longest attribution value kept (selectors and URLs are unbounded text); longer ones are cut. */
 export const ATTRIBUTION_VALUE_MAX = 200;
@@ -155,29 +154,10 @@ const statementsFor = (table: RollupTable): string[] => [
 const DAILY_STATEMENTS = statementsFor('attribution_daily');
 const HOURLY_STATEMENTS = statementsFor('attribution_hourly');
 
-/** Runs `work` in a transaction on a client of its own. */
-async function inTransaction<T>(
-  pool: Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 /** Rolls one day, unless another process has; true when this call did. */
 export async function rollAttributionDay(pool: Pool, day: Date): Promise<boolean> {
   const next = new Date(day.getTime() + DAY_MS);
-  return inTransaction(pool, async (client) => {
+  return withTransaction(pool, async (client) => {
     // A day without events is not claimed: events written into it later (a back-filled history)
     // are then rolled when it is next looked at.
     const claimed = await client.query(
@@ -208,7 +188,7 @@ export async function rollAttributionHour(
   events: number,
 ): Promise<boolean> {
   const next = new Date(hour.getTime() + HOUR_MS);
-  return inTransaction(pool, async (client) => {
+  return withTransaction(pool, async (client) => {
     const claimed = await client.query(
       `INSERT INTO attribution_hours AS h (bucket, events) VALUES ($1, $2)
        ON CONFLICT (bucket) DO UPDATE SET events = excluded.events, rolled_at = now()
