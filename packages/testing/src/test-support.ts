@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,21 +108,38 @@ export const PORT_VARIABLES = [
 ] as const;
 export type PortVariable = (typeof PORT_VARIABLES)[number];
 
-/** A free port of 127.0.0.1 for each of {@link PORT_VARIABLES}. */
+/**
+ * A free port of 127.0.0.1 for each of {@link PORT_VARIABLES}, all different: every listener is
+ * held open until the last port is known, since a port closed at once can be handed out again
+ * by the next `listen(0)` (two processes of `rum start` were once given the same port).
+ */
 export async function freeServicePorts(): Promise<Record<PortVariable, number>> {
-  const ports = {} as Record<PortVariable, number>;
-  for (const name of PORT_VARIABLES) ports[name] = await freePort();
-  return ports;
+  const servers: Server[] = [];
+  try {
+    const ports = {} as Record<PortVariable, number>;
+    for (const name of PORT_VARIABLES) {
+      const server = await listenOnFreePort();
+      servers.push(server);
+      ports[name] = (server.address() as AddressInfo).port;
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
 }
 
 export async function freePort(): Promise<number> {
+  const server = await listenOnFreePort();
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function listenOnFreePort(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
 
