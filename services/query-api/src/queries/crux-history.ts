@@ -51,12 +51,21 @@ async function periodStats(
     source,
     plan.source === 'raw' ? 'raw' : 'daily',
   );
-  const from = p.add(periods.map((x) => x.window.from));
-  const to = p.add(periods.map((x) => x.window.to));
-  const bins = `SELECT per.i::int - 1 AS key, d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
-       FROM (${days}) d
-       JOIN unnest(${from}::timestamptz[], ${to}::timestamptz[]) WITH ORDINALITY AS per(lo, hi, i)
-         ON d.key >= per.lo AND d.key < per.hi
+  // Periods overlap (28 days, a week apart): the days are first summed per slot between
+  // consecutive period boundaries (a week), and each period sums its slots, so the join reads
+  // slots x bins rows, not days x bins x the periods holding each day (7 times more).
+  const bounds = [
+    ...new Set(periods.flatMap((x) => [x.window.from.getTime(), x.window.to.getTime()])),
+  ].sort((a, b) => a - b);
+  const slotOf = (ms: number) => bounds.indexOf(ms) + 1; // width_bucket's 1-based slot
+  const first = p.add(periods.map((x) => slotOf(x.window.from.getTime())));
+  const end = p.add(periods.map((x) => slotOf(x.window.to.getTime())));
+  const bins = `SELECT per.i::int - 1 AS key, s.bin, sum(s.n) AS n, sum(s.good) AS good, sum(s.poor) AS poor
+       FROM (SELECT width_bucket(d.key, ${p.add(bounds.map((ms) => new Date(ms)))}::timestamptz[]) AS slot,
+                    d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
+               FROM (${days}) d GROUP BY 1, 2) s
+       JOIN unnest(${first}::int[], ${end}::int[]) WITH ORDINALITY AS per(first, stop, i)
+         ON s.slot >= per.first AND s.slot < per.stop
       GROUP BY 1, 2`;
   return statsOfBins(readers.db, p, bins, [0.75], () => filters.metrics[0]!);
 }
