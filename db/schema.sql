@@ -623,6 +623,71 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_value_idx ON metrics_hourly_b
 CREATE INDEX IF NOT EXISTS metrics_daily_by_route_project_idx ON metrics_daily_by_route (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_by_route_value_idx ON metrics_daily_by_route (project_id, name, route, bucket DESC);
 
+-- Weekly rollups of the keys with many values (migration 0015): a 30-day window reads its
+-- whole weeks here. Weeks start Monday 00:00 UTC; refreshed hourly 30 days back, a week two
+-- days after it ends.
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_weekly_by_page
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '7 days', bucket) AS bucket, project_id, name, page_id, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_daily_by_page
+GROUP BY 1, project_id, name, page_id, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_weekly_by_route
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '7 days', bucket) AS bucket, project_id, name, website_id, route, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_daily_by_route
+GROUP BY 1, project_id, name, website_id, route, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_weekly_by_country
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '7 days', bucket) AS bucket, project_id, name, country, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_daily_by_country
+GROUP BY 1, project_id, name, country, rating, bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_weekly_by_page_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '7 days', bucket) AS bucket, project_id, name, page_id, device_type, rating, bin,
+  sum(samples)::bigint AS samples
+FROM metrics_daily_by_page_device
+GROUP BY 1, project_id, name, page_id, device_type, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_project_idx ON metrics_weekly_by_page (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_value_idx ON metrics_weekly_by_page (project_id, name, page_id, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_route_project_idx ON metrics_weekly_by_route (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_route_value_idx ON metrics_weekly_by_route (project_id, name, route, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_country_project_idx ON metrics_weekly_by_country (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_country_value_idx ON metrics_weekly_by_country (project_id, name, country, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_project_idx ON metrics_weekly_by_page_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_value_idx ON metrics_weekly_by_page_device (project_id, name, page_id, device_type, bucket DESC);
+
+SELECT add_continuous_aggregate_policy('metrics_weekly_by_page',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_weekly_by_route',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_weekly_by_country',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_weekly_by_page_device',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_weekly_by_page', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_weekly_by_route', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_weekly_by_country', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_weekly_by_page_device', INTERVAL '5 years', if_not_exists => TRUE);
+
 -- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
 -- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',

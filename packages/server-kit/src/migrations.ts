@@ -35,8 +35,9 @@ const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /**
  * The continuous aggregates (rollups) of the database, each after the one it is built on
- * (hourly rollups read `metrics`, daily ones an hourly one), with whether one was ever
- * materialised (its watermark is past the epoch).
+ * (hourly rollups read `metrics`, daily ones an hourly one, weekly ones a daily one: a rollup's
+ * materialization hypertable is created after its source's, so its id is higher), with whether
+ * one was ever materialised (its watermark is past the epoch).
  */
 export async function rollupViews(
   db: Database,
@@ -46,7 +47,7 @@ export async function rollupViews(
             _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(ca.mat_hypertable_id)) > 'epoch'
               AS materialised
        FROM _timescaledb_catalog.continuous_agg ca
-      ORDER BY ca.parent_mat_hypertable_id IS NOT NULL, ca.user_view_name`,
+      ORDER BY ca.mat_hypertable_id`,
   );
   return rows;
 }
@@ -143,13 +144,10 @@ async function whileBackgroundJobsInterfere<T>(fn: () => Promise<T>): Promise<T>
 }
 
 /**
- * Materialises `view` over all its rows. Right after a migration adds rollups, TimescaleDB's
- * scheduler may already be running their refresh policies (over their own few days only):
- * that refresh is waited for, then this one runs.
- */
-/**
  * Materialises one rollup over all time; with `force`, buckets already materialised too (what a
- * rollup joining `pages` needs when pages change: a join is not watched for changes).
+ * rollup joining `pages` needs when pages change: a join is not watched for changes). Right
+ * after a migration adds rollups, TimescaleDB's scheduler may already be running their refresh
+ * policies: that refresh is waited for, then this one runs.
  */
 export async function refreshRollup(client: Database, view: string, force = false): Promise<void> {
   await whileBackgroundJobsInterfere(() =>

@@ -21,9 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (24), compression of both hypertables and of
+  // A refresh and a retention policy per rollup (28), compression of both hypertables and of
   // the 12 daily rollups, retention of both hypertables and of the hourly attribution.
-  assert.equal(jobs.length, 24 + 24 + 2 + 12 + 2 + 1, 'no policy is added twice');
+  assert.equal(jobs.length, 28 + 28 + 2 + 12 + 2 + 1, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -78,7 +78,7 @@ test('the raw tables have exactly the indexes queries read, idempotency keys inc
 
 /**
  * The rollups: an hourly and a daily one overall, per dimension, per page and device together,
- * per route, and the page loads.
+ * per route, and the page loads; a weekly one for the keys with many values.
  */
 const DIMENSIONS = [
   'page',
@@ -92,15 +92,17 @@ const DIMENSIONS = [
   'page_device',
   'route',
 ];
+const WEEKLY = ['by_page', 'by_route', 'by_country', 'by_page_device'];
 const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), 'page_loads'].flatMap((key) => [
   `metrics_hourly_${key}`,
   `metrics_daily_${key}`,
+  ...(WEEKLY.includes(key) ? [`metrics_weekly_${key}`] : []),
 ]);
 const ROLLUP_VIEWS = [...ROLLUPS].sort();
 /** The rollups that keep bins (all but the page loads, which count TTFB samples only). */
 const BIN_ROLLUP_VIEWS = ROLLUP_VIEWS.filter((v) => !v.endsWith('_page_loads'));
 
-test('hourly and daily rollups (per dimension and overall) are continuous aggregates, each daily one on top of its hourly one', async () => {
+test('hourly, daily and weekly rollups are continuous aggregates, each daily one on top of its hourly one, each weekly one on its daily one', async () => {
   const caggs = await q<{ view_name: string; hypertable_name: string; materialized_only: boolean }>(
     `SELECT view_name, hypertable_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
   );
@@ -111,9 +113,20 @@ test('hourly and daily rollups (per dimension and overall) are continuous aggreg
   for (const c of caggs)
     assert.equal(c.materialized_only, false, `${c.view_name}: real-time aggregation on`);
   const hypertableOf = (view: string) => caggs.find((c) => c.view_name === view)!.hypertable_name;
+  const parents = await q<{ view_name: string; parent: string | null }>(
+    `SELECT ca.user_view_name AS view_name, parent.user_view_name AS parent
+       FROM _timescaledb_catalog.continuous_agg ca
+       LEFT JOIN _timescaledb_catalog.continuous_agg parent
+              ON parent.mat_hypertable_id = ca.parent_mat_hypertable_id`,
+  );
+  const parentOf = (view: string) => parents.find((c) => c.view_name === view)!.parent;
   for (const view of ROLLUP_VIEWS) {
-    if (view.startsWith('metrics_hourly_')) assert.equal(hypertableOf(view), 'metrics', view);
-    else assert.notEqual(hypertableOf(view), 'metrics', `${view} reads its hourly rollup`);
+    if (view.startsWith('metrics_hourly_')) {
+      assert.equal(hypertableOf(view), 'metrics', view);
+      assert.equal(parentOf(view), null, view);
+    } else if (view.startsWith('metrics_daily_'))
+      assert.equal(parentOf(view), view.replace('_daily_', '_hourly_'), view);
+    else assert.equal(parentOf(view), view.replace('_weekly_', '_daily_'), view);
   }
 
   // Besides the time index: (project, metric, bucket), what every query filters on, and on the
@@ -155,6 +168,18 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
   for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_daily_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
     assert.equal(find('policy_compression', view)?.config.compress_after, '7 days', view);
+  }
+  for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_weekly_'))) {
+    assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
+    // A week is refreshed two days after it ends, and again as late events change its days.
+    assert.deepEqual(
+      [
+        find('policy_refresh_continuous_aggregate', view)?.config.start_offset,
+        find('policy_refresh_continuous_aggregate', view)?.config.end_offset,
+      ],
+      ['30 days', '2 days'],
+      view,
+    );
   }
 });
 

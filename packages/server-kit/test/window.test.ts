@@ -7,6 +7,7 @@ import {
   resolveWindow,
   segments,
   type TimeWindow,
+  type Watermarks,
 } from '../src/aggregates/window.ts';
 
 const NOW = Date.parse('2026-03-10T13:47:12.345Z');
@@ -39,8 +40,12 @@ test('from/to windows are taken as given; a span over an hour reads the rollups'
   );
 });
 
-function check(w: TimeWindow) {
-  const segs = segments(w);
+const WEEK_MS = 7 * DAY_MS;
+/** time_bucket's weeks start on Monday 00:00 UTC, counted from Monday 2000-01-03. */
+const WEEK_ORIGIN = Date.UTC(2000, 0, 3);
+
+function check(w: TimeWindow, marks?: Watermarks) {
+  const segs = segments(w, 'weekly', marks);
   assert.equal(segs[0]!.from.getTime(), w.from.getTime(), 'starts at from');
   assert.equal(segs.at(-1)!.to.getTime(), w.to.getTime(), 'ends at to');
   for (let i = 1; i < segs.length; i++)
@@ -51,6 +56,10 @@ function check(w: TimeWindow) {
       assert.ok(s.from.getTime() % HOUR_MS === 0 && s.to.getTime() % HOUR_MS === 0);
     if (s.source === 'daily')
       assert.ok(s.from.getTime() % DAY_MS === 0 && s.to.getTime() % DAY_MS === 0);
+    if (s.source === 'weekly') {
+      assert.ok((s.from.getTime() - WEEK_ORIGIN) % WEEK_MS === 0, 'weeks start on Monday');
+      assert.ok((s.to.getTime() - WEEK_ORIGIN) % WEEK_MS === 0, 'whole weeks');
+    }
     if (s.source === 'raw')
       assert.ok(s.to.getTime() - s.from.getTime() < HOUR_MS, 'raw only for partial hours');
   }
@@ -113,6 +122,46 @@ test("segments stop at the rollups' watermarks: hourly rows past the daily one, 
     segments(w, 'daily', { hourly: -Infinity, daily: -Infinity }).map((s) => s.source),
     ['raw'],
   );
+});
+
+test('segments: whole weeks from a weekly rollup where the key has one, below its watermark', () => {
+  const everything = { hourly: Infinity, daily: Infinity, weekly: Infinity };
+  const month = resolveWindow({ range: '30d' }, NOW);
+  const segs = segments(month, 'weekly', everything);
+  // From 13:00 on Sunday 2026-02-08: that day's hours, then whole weeks from Monday the 9th.
+  assert.deepEqual(check(month, everything), ['hourly', 'weekly', 'daily', 'hourly', 'raw']);
+  const weeks = segs.find((s) => s.source === 'weekly')!;
+  // 2026-03-10 is a Tuesday: the window's whole weeks are Monday 2026-02-09 to Monday 2026-03-09.
+  assert.deepEqual(
+    [weeks.from.toISOString(), weeks.to.toISOString()],
+    ['2026-02-09T00:00:00.000Z', '2026-03-09T00:00:00.000Z'],
+  );
+  // The weekly rollup materialised up to Monday 2026-03-02: the last week is read from daily rows.
+  const marks = { ...everything, weekly: Date.parse('2026-03-02T00:00:00Z') };
+  const short = segments(month, 'weekly', marks).find((s) => s.source === 'weekly')!;
+  assert.equal(short.to.getTime(), marks.weekly);
+  check(month, marks);
+  // No weekly rollup (no mark), or a coarsest of daily (a daily time series): no weekly rows.
+  assert.ok(!segments(month, 'weekly').some((s) => s.source === 'weekly'));
+  assert.ok(!segments(month, 'daily', everything).some((s) => s.source === 'weekly'));
+  // A week that is not whole inside the window is read from daily rows.
+  assert.deepEqual(
+    check(
+      resolveWindow({ from: '2026-03-03T00:00:00Z', to: '2026-03-09T00:00:00Z' }, NOW),
+      everything,
+    ),
+    ['daily'],
+  );
+  for (let i = 0; i < 200; i++) {
+    const from = NOW - Math.round(Math.random() * 60 * DAY_MS);
+    const span = DAY_MS + 1 + Math.round(Math.random() * 60 * DAY_MS);
+    const w = resolveWindow(
+      { from: new Date(from).toISOString(), to: new Date(from + span).toISOString() },
+      NOW,
+    );
+    check(w, everything);
+    check(w, { ...everything, weekly: NOW - Math.round(Math.random() * 30 * DAY_MS) });
+  }
 });
 
 test('a raw window is one raw segment', () => {

@@ -343,14 +343,19 @@ export interface QueryFixture {
   stop(): Promise<void>;
 }
 
-/** A database holding the generated data set for a new project, and the query API over it. */
-export async function startQueryFixture(): Promise<QueryFixture> {
+/**
+ * A database holding the generated data set for a new project (by default 6,000 events over 5
+ * days), and the query API over it.
+ */
+export async function startQueryFixture(
+  size: { count?: number; days?: number } = {},
+): Promise<QueryFixture> {
   const db = await startTestDatabase();
   const redis: Redis = connectTestRedis();
   const project = await createTestProject(db.pool, redis);
   const pages = await createPages(db.pool, project.id);
   const now = Date.now();
-  const data = generateDataSet(pages, now);
+  const data = generateDataSet(pages, now, size.count, size.days);
   await insertDataSet(db.pool, project.id, data);
   const app = await buildApp({ pool: db.pool, config: testConfig({ LOG_LEVEL: 'warn' }) });
   await app.ready();

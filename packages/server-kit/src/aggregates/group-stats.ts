@@ -27,7 +27,7 @@ import {
 } from '@rum/contract';
 import type { Pool } from '../db.ts';
 import { whereClause, type Filters } from './filters.ts';
-import type { RollupCatalog } from './rollup-catalog.ts';
+import type { RollupCatalog, RollupTables } from './rollup-catalog.ts';
 import { SqlParams } from './sql-params.ts';
 import {
   DIMENSION_COLUMNS,
@@ -50,8 +50,15 @@ export interface Readers {
 
 /** The relations of one rollup key and how far they are materialised. */
 export interface RollupSource {
-  tables: Record<SegmentSource, SegmentTable>;
+  tables: RollupTables;
   marks: Watermarks;
+}
+
+/** The relation a segment of `source` reads (segments are weekly only where the key has a weekly rollup). */
+export function segmentTable(source: RollupSource, segment: SegmentSource): SegmentTable {
+  const table = source.tables[segment];
+  if (!table) throw new Error(`no ${segment} rollup to read`);
+  return table;
 }
 
 export async function rollupSource(readers: Readers, key: RollupKey): Promise<RollupSource> {
@@ -122,7 +129,7 @@ export function planFor(
   filters: Filters,
   groupBy: GroupBy | undefined,
   window: TimeWindow,
-  coarsest: SegmentSource = 'daily',
+  coarsest: SegmentSource = 'weekly',
 ): Plan {
   if (window.source === 'raw' || coarsest === 'raw') return { source: 'raw' };
   const dimensions = filterDimensions(filters);
@@ -173,13 +180,13 @@ export function binCountsSql(
   window: TimeWindow,
   groupBy: GroupBy | undefined,
   source: RollupSource,
-  coarsest: SegmentSource = 'daily',
+  coarsest: SegmentSource = 'weekly',
 ): string {
   // Route groups from the route rollups are keyed there already (raw rows join their pages);
   // from page rows, each page's route is joined once the pages are summed.
   const routeRows = source.tables.daily.byRoute === true;
   const parts = segments(window, coarsest, source.marks).map((segment) => {
-    const t = source.tables[segment.source];
+    const t = segmentTable(source, segment.source);
     const joinPages = routeRows && byRoute(groupBy) && !t.byRoute;
     let key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
     if (routeRows && byRoute(groupBy)) key = routeKey(t.byRoute ? 'm' : 'pg');

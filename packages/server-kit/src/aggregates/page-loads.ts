@@ -13,7 +13,7 @@
  */
 import type { MetricName } from '@rum/contract';
 import { whereClause, type Filters } from './filters.ts';
-import { filterDimensions, rollupSource, type Readers } from './group-stats.ts';
+import { filterDimensions, rollupSource, segmentTable, type Readers } from './group-stats.ts';
 import { SqlParams } from './sql-params.ts';
 import { DIMENSION_COLUMNS, type RollupDimension, type RollupKey } from './sql-identifiers.ts';
 import { segments, type TimeWindow } from './window.ts';
@@ -66,7 +66,7 @@ export async function pageLoadsByDay(readers: Readers, q: PageLoadsQuery): Promi
   const p = new SqlParams();
   const column = DIMENSION_COLUMNS[q.column];
   const parts = segments(q.window, coarsest, source.marks).map((segment) => {
-    const t = source.tables[segment.source];
+    const t = segmentTable(source, segment.source);
     const where = whereClause(p, filters, 'm', {
       column: t.time,
       from: segment.from,

@@ -10,12 +10,7 @@
  */
 import pg from 'pg';
 import type { Pool } from '../db.ts';
-import {
-  rollupViewsOf,
-  type RollupKey,
-  type SegmentSource,
-  type SegmentTable,
-} from './sql-identifiers.ts';
+import { rollupViewsOf, type RollupKey, type SegmentTable } from './sql-identifiers.ts';
 import type { Watermarks } from './window.ts';
 
 interface Materialization {
@@ -30,6 +25,11 @@ export const WATERMARK_TTL_MS = 30_000;
 
 const RAW: SegmentTable = { table: 'metrics', time: 'time', samples: '1::float8' };
 
+/** The relation of each segment source; `weekly` for the keys that have a weekly rollup. */
+export type RollupTables = Record<'raw' | 'hourly' | 'daily', SegmentTable> & {
+  weekly?: SegmentTable;
+};
+
 export class RollupCatalog {
   readonly #db: Pool;
   #materializations: Promise<Map<string, Materialization>> | undefined;
@@ -39,14 +39,21 @@ export class RollupCatalog {
     this.#db = db;
   }
 
-  /** The relation each segment source of `key` reads. */
-  async tables(key: RollupKey): Promise<Record<SegmentSource, SegmentTable>> {
-    const { hourly, daily } = await this.#both(key);
+  /** The relation each segment source of `key` reads (`weekly` only for the keys that have one). */
+  async tables(key: RollupKey): Promise<RollupTables> {
+    const { hourly, daily, weekly } = await this.#all(key);
     const byRoute = key === 'route' ? { byRoute: true } : {};
+    const rollup = (m: Materialization): SegmentTable => ({
+      table: m.relation,
+      time: 'bucket',
+      samples: 'm.samples::float8',
+      ...byRoute,
+    });
     return {
       raw: RAW,
-      hourly: { table: hourly.relation, time: 'bucket', samples: 'm.samples::float8', ...byRoute },
-      daily: { table: daily.relation, time: 'bucket', samples: 'm.samples::float8', ...byRoute },
+      hourly: rollup(hourly),
+      daily: rollup(daily),
+      ...(weekly ? { weekly: rollup(weekly) } : {}),
     };
   }
 
@@ -61,28 +68,44 @@ export class RollupCatalog {
   }
 
   async #readWatermarks(key: RollupKey): Promise<Watermarks> {
-    const { hourly, daily } = await this.#both(key);
+    const { hourly, daily, weekly } = await this.#all(key);
     // Internal time of a timestamptz rollup: microseconds since the Unix epoch.
-    const { rows } = await this.#db.query<{ hourly: string; daily: string }>(
+    const { rows } = await this.#db.query<{ hourly: string; daily: string; weekly: string | null }>(
       `SELECT _timescaledb_functions.cagg_watermark($1)::text AS hourly,
-              _timescaledb_functions.cagg_watermark($2)::text AS daily`,
-      [hourly.id, daily.id],
+              _timescaledb_functions.cagg_watermark($2)::text AS daily,
+              CASE WHEN $3::int IS NOT NULL THEN _timescaledb_functions.cagg_watermark($3)::text END AS weekly`,
+      [hourly.id, daily.id, weekly?.id ?? null],
     );
-    return { hourly: Number(rows[0]!.hourly) / 1000, daily: Number(rows[0]!.daily) / 1000 };
+    const at = (internal: string) => Number(internal) / 1000;
+    const row = rows[0]!;
+    return {
+      hourly: at(row.hourly),
+      daily: at(row.daily),
+      ...(row.weekly !== null ? { weekly: at(row.weekly) } : {}),
+    };
   }
 
-  async #both(key: RollupKey): Promise<Record<'hourly' | 'daily', Materialization>> {
+  async #all(key: RollupKey): Promise<{
+    hourly: Materialization;
+    daily: Materialization;
+    weekly?: Materialization;
+  }> {
     const views = rollupViewsOf(key);
+    const names = Object.values(views);
     let known = await this.#load();
-    if (!known.has(views.hourly) || !known.has(views.daily)) {
+    if (!names.every((view) => known.has(view))) {
       // Migrated since this process started: read the catalog again.
       this.#materializations = undefined;
       known = await this.#load();
     }
-    const hourly = known.get(views.hourly);
-    const daily = known.get(views.daily);
-    if (!hourly || !daily) throw new Error(`the rollups of ${key} do not exist: run rum migrate`);
-    return { hourly, daily };
+    const missing = names.filter((view) => !known.has(view));
+    if (missing.length > 0)
+      throw new Error(`the rollups ${missing.join(', ')} do not exist: run rum migrate`);
+    return {
+      hourly: known.get(views.hourly)!,
+      daily: known.get(views.daily)!,
+      ...(views.weekly ? { weekly: known.get(views.weekly)! } : {}),
+    };
   }
 
   #load(): Promise<Map<string, Materialization>> {

@@ -5,7 +5,7 @@
 import { BREAKDOWN_DIMENSIONS, type Interval } from '@rum/contract';
 
 /** A slice of the time axis and the relation that answers it (see window.ts `segments`). */
-export type SegmentSource = 'raw' | 'hourly' | 'daily';
+export type SegmentSource = 'raw' | 'hourly' | 'daily' | 'weekly';
 
 /** The dimensions that have rollups of their own (one pair each, keyed by their value). */
 export const ROLLUP_DIMENSIONS = ['page', ...BREAKDOWN_DIMENSIONS] as const;
@@ -51,10 +51,26 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   pageLoads: 'page_loads',
 };
 
-/** The continuous aggregates of a rollup key (their materialization hypertables are read). */
-export function rollupViewsOf(key: RollupKey): { hourly: string; daily: string } {
+/**
+ * The keys with many values, which have a weekly rollup too (migration 0015): a 30-day window
+ * of their daily rows summed up to 28 rows per (value, bin). The others' daily rows are few.
+ */
+const WEEKLY_KEYS: ReadonlySet<RollupKey> = new Set(['page', 'route', 'country', 'pageDevice']);
+
+/** The continuous aggregates of a rollup key, finest first (their materialization hypertables are read). */
+export interface RollupViews {
+  hourly: string;
+  daily: string;
+  weekly?: string;
+}
+
+export function rollupViewsOf(key: RollupKey): RollupViews {
   const suffix = ROLLUP_SUFFIXES[key];
-  return { hourly: `metrics_hourly_${suffix}`, daily: `metrics_daily_${suffix}` };
+  return {
+    hourly: `metrics_hourly_${suffix}`,
+    daily: `metrics_daily_${suffix}`,
+    ...(WEEKLY_KEYS.has(key) ? { weekly: `metrics_weekly_${suffix}` } : {}),
+  };
 }
 
 /** Group columns: the metric, and each dimension's column, named alike in `metrics` and its rollups. */

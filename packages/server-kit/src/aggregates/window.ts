@@ -110,42 +110,65 @@ export interface Segment {
   to: Date;
 }
 
-/** Up to when (epoch ms, exclusive) the hourly and the daily rollup are materialised. */
+/**
+ * Up to when (epoch ms, exclusive) the hourly, the daily and (for the keys that have one) the
+ * weekly rollup are materialised.
+ */
 export interface Watermarks {
   hourly: number;
   daily: number;
+  /** Absent: the key has no weekly rollup. */
+  weekly?: number;
 }
 
 const ALL_MATERIALISED: Watermarks = { hourly: Infinity, daily: Infinity };
 
+/** TimescaleDB's default `time_bucket` origin for timestamptz: Monday 2000-01-03 00:00 UTC. */
+const TIME_BUCKET_ORIGIN = Date.UTC(2000, 0, 3);
+const WEEK_MS = 7 * DAY_MS;
+
+/** Cuts [from, to) at the buckets of `step` (time_bucket's, from its origin) that lie wholly inside it. */
+function wholeBuckets(from: number, to: number, step: number): [number, number] | undefined {
+  const start = TIME_BUCKET_ORIGIN + ceilTo(from - TIME_BUCKET_ORIGIN, step);
+  const end = TIME_BUCKET_ORIGIN + floorTo(to - TIME_BUCKET_ORIGIN, step);
+  return start < end ? [start, end] : undefined;
+}
+
 /**
  * Cuts a window into slices each answered by the coarsest relation whose buckets fit in it and
- * are materialised: the daily rollup for whole days below its watermark, the hourly rollup for
- * the other whole hours below its own, raw rows for the rest (the partial hours at both ends,
- * and what the rollups have not reached yet). `coarsest` limits the granularity (a 6 h time
- * series cannot read daily rows). A raw window is a single raw segment.
+ * are materialised: the weekly rollup for whole weeks below its watermark (keys that have one),
+ * the daily rollup for the other whole days below its own, the hourly rollup for the other
+ * whole hours below its own, raw rows for the rest (the partial hours at both ends, and what
+ * the rollups have not reached yet). `coarsest` limits the granularity (a 6 h time series
+ * cannot read daily rows, a daily one weekly rows). A raw window is a single raw segment.
  */
 export function segments(
   w: TimeWindow,
-  coarsest: SegmentSource = 'daily',
+  coarsest: SegmentSource = 'weekly',
   marks: Watermarks = ALL_MATERIALISED,
 ): Segment[] {
   const from = w.from.getTime();
   const to = w.to.getTime();
   if (w.source === 'raw' || coarsest === 'raw') return [{ source: 'raw', from: w.from, to: w.to }];
-  const cuts: Array<[SegmentSource, number, number]> = [];
-  const hourStart = ceilTo(from, HOUR_MS);
-  const hourEnd = floorTo(Math.min(to, marks.hourly), HOUR_MS);
-  if (hourStart >= hourEnd) return [{ source: 'raw', from: w.from, to: w.to }];
-  const dayStart = ceilTo(hourStart, DAY_MS);
-  const dayEnd = floorTo(Math.min(hourEnd, marks.daily), DAY_MS);
-  cuts.push(['raw', from, hourStart]);
-  if (coarsest === 'daily' && dayStart < dayEnd) {
-    cuts.push(
-      ['hourly', hourStart, dayStart],
-      ['daily', dayStart, dayEnd],
-      ['hourly', dayEnd, hourEnd],
-    );
+  const hours = wholeBuckets(from, Math.min(to, marks.hourly), HOUR_MS);
+  if (!hours) return [{ source: 'raw', from: w.from, to: w.to }];
+  const [hourStart, hourEnd] = hours;
+  const days =
+    coarsest === 'hourly'
+      ? undefined
+      : wholeBuckets(hourStart, Math.min(hourEnd, marks.daily), DAY_MS);
+  const weeks =
+    days && coarsest === 'weekly' && marks.weekly !== undefined
+      ? wholeBuckets(days[0], Math.min(days[1], marks.weekly), WEEK_MS)
+      : undefined;
+  const cuts: Array<[SegmentSource, number, number]> = [['raw', from, hourStart]];
+  if (days) {
+    const [dayStart, dayEnd] = days;
+    cuts.push(['hourly', hourStart, dayStart]);
+    if (weeks)
+      cuts.push(['daily', dayStart, weeks[0]], ['weekly', ...weeks], ['daily', weeks[1], dayEnd]);
+    else cuts.push(['daily', dayStart, dayEnd]);
+    cuts.push(['hourly', dayEnd, hourEnd]);
   } else {
     cuts.push(['hourly', hourStart, hourEnd]);
   }
@@ -162,9 +185,6 @@ export function coarsestFor(interval: Interval): SegmentSource {
   if (ms % HOUR_MS === 0) return 'hourly';
   return 'raw';
 }
-
-/** TimescaleDB's default `time_bucket` origin for timestamptz: Monday 2000-01-03 00:00 UTC. */
-const TIME_BUCKET_ORIGIN = Date.UTC(2000, 0, 3);
 
 /** Start of the `time_bucket(interval, t)` bucket holding `t`. */
 export function bucketStart(ms: number, interval: Interval): number {

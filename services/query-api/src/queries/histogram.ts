@@ -35,7 +35,7 @@ export async function queryHistogram(
     q.window,
     undefined,
     source,
-    plan.source === 'raw' ? 'raw' : 'daily',
+    plan.source === 'raw' ? 'raw' : undefined,
   );
   const { rows } = await readers.db.query<{ bucket: number; count: number }>(
     `SELECT bin / ${BINS_PER_BUCKET} AS bucket, sum(n)::bigint AS count FROM (${bins}) src GROUP BY 1 ORDER BY 1`,
