@@ -597,6 +597,32 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_page_loads_value_idx ON metrics_hourly
 CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_project_idx ON metrics_daily_page_loads (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_value_idx ON metrics_daily_page_loads (project_id, name, page_id, bucket DESC);
 
+-- Page loads per connection type instead of page (migration 0016): CrUX's fractions of a
+-- record on a connection type.
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_page_loads_by_connection
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, project_id, name, connection, device_type,
+  navigation_type, count(*) AS samples
+FROM metrics
+WHERE name = 'TTFB'
+GROUP BY bucket, project_id, name, connection, device_type, navigation_type
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_page_loads_by_connection
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, connection, device_type,
+  navigation_type, sum(samples)::bigint AS samples
+FROM metrics_hourly_page_loads_by_connection
+GROUP BY 1, project_id, name, connection, device_type, navigation_type
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_page_loads_by_connection_project_idx ON metrics_hourly_page_loads_by_connection (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_page_loads_by_connection_value_idx ON metrics_hourly_page_loads_by_connection (project_id, name, connection, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_by_connection_project_idx ON metrics_daily_page_loads_by_connection (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_page_loads_by_connection_value_idx ON metrics_daily_page_loads_by_connection (project_id, name, connection, bucket DESC);
+
 -- Keyed by route (migration 0014): each row's page's route, joined from `pages` at refresh
 -- time. `rum project routes set` refreshes this pair over all time with `force` when it
 -- re-templates pages (a join is not watched for changes).
@@ -762,6 +788,12 @@ SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads',
 SELECT add_continuous_aggregate_policy('metrics_daily_page_loads',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads_by_connection',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_page_loads_by_connection',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
 -- Compression of chunks older than 7 days. Settings are applied once: changing them on a
 -- hypertable that already has compressed chunks is an error.
@@ -795,6 +827,7 @@ BEGIN
                           ('metrics_daily_by_release', 'project_id, name, release'),
                           ('metrics_daily_by_page_device', 'project_id, name, page_id, device_type'),
                           ('metrics_daily_page_loads', 'project_id, name, page_id'),
+                          ('metrics_daily_page_loads_by_connection', 'project_id, name, connection'),
                           ('metrics_daily_by_route', 'project_id, name, route')) AS r(view_name, segmentby)
      WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
                         WHERE c.view_name = r.view_name AND c.compression_enabled)
@@ -802,7 +835,7 @@ BEGIN
     EXECUTE format('ALTER MATERIALIZED VIEW %I SET (timescaledb.compress = true, '
                    'timescaledb.compress_segmentby = %L, timescaledb.compress_orderby = %L)',
                    rollup.view_name, rollup.segmentby,
-                   CASE WHEN rollup.view_name LIKE '%page_loads' THEN 'bucket DESC' ELSE 'bucket DESC, bin' END);
+                   CASE WHEN rollup.view_name LIKE '%page_loads%' THEN 'bucket DESC' ELSE 'bucket DESC, bin' END);
   END LOOP;
 END
 $$;
@@ -820,6 +853,7 @@ SELECT add_compression_policy('metrics_daily_by_navigation_type', compress_after
 SELECT add_compression_policy('metrics_daily_by_release', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_page_device', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_page_loads', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_page_loads_by_connection', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_route', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
@@ -836,6 +870,7 @@ SELECT add_retention_policy('metrics_hourly_by_navigation_type', INTERVAL '13 mo
 SELECT add_retention_policy('metrics_hourly_by_release', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_page_device', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_page_loads', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_page_loads_by_connection', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_route', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
@@ -848,5 +883,6 @@ SELECT add_retention_policy('metrics_daily_by_navigation_type', INTERVAL '5 year
 SELECT add_retention_policy('metrics_daily_by_release', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page_device', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_page_loads', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_page_loads_by_connection', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_route', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('attribution_hourly', INTERVAL '32 days', if_not_exists => TRUE);

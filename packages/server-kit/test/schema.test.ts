@@ -21,9 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (28), compression of both hypertables and of
-  // the 12 daily rollups, retention of both hypertables and of the hourly attribution.
-  assert.equal(jobs.length, 28 + 28 + 2 + 12 + 2 + 1, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (30), compression of both hypertables and of
+  // the 13 daily rollups, retention of both hypertables and of the hourly attribution.
+  assert.equal(jobs.length, 30 + 30 + 2 + 13 + 2 + 1, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -78,7 +78,8 @@ test('the raw tables have exactly the indexes queries read, idempotency keys inc
 
 /**
  * The rollups: an hourly and a daily one overall, per dimension, per page and device together,
- * per route, and the page loads; a weekly one for the keys with many values.
+ * per route, and the page loads (per page, and per connection type); a weekly one for the keys
+ * with many values.
  */
 const DIMENSIONS = [
   'page',
@@ -93,14 +94,15 @@ const DIMENSIONS = [
   'route',
 ];
 const WEEKLY = ['by_page', 'by_route', 'by_country', 'by_page_device'];
-const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), 'page_loads'].flatMap((key) => [
+const PAGE_LOADS = ['page_loads', 'page_loads_by_connection'];
+const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), ...PAGE_LOADS].flatMap((key) => [
   `metrics_hourly_${key}`,
   `metrics_daily_${key}`,
   ...(WEEKLY.includes(key) ? [`metrics_weekly_${key}`] : []),
 ]);
 const ROLLUP_VIEWS = [...ROLLUPS].sort();
 /** The rollups that keep bins (all but the page loads, which count TTFB samples only). */
-const BIN_ROLLUP_VIEWS = ROLLUP_VIEWS.filter((v) => !v.endsWith('_page_loads'));
+const BIN_ROLLUP_VIEWS = ROLLUP_VIEWS.filter((v) => !v.includes('_page_loads'));
 
 test('hourly, daily and weekly rollups are continuous aggregates, each daily one on top of its hourly one, each weekly one on its daily one', async () => {
   const caggs = await q<{ view_name: string; hypertable_name: string; materialized_only: boolean }>(
@@ -254,39 +256,34 @@ test('a percentile read from the rollups is within 2% of percentile_cont on the 
   }
 });
 
-test('the page-loads rollups count TTFB samples per page, device type and navigation type', async () => {
+test('the page-loads rollups count TTFB samples per page (or connection type), device type and navigation type', async () => {
   await db.pool.query(`
     INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
-        navigation_type, device_type, browser, os, country)
+        navigation_type, device_type, browser, os, country, connection)
     SELECT now() - interval '3 days' * random(), 8, 1, 1 + (i % 2), 's' || i, n || i, n, 100, 'good',
            (ARRAY['navigate', 'reload', NULL])[1 + i % 3], (ARRAY['mobile', 'desktop'])[1 + i % 2],
-           'Chrome', 'Android', 'DE'
+           'Chrome', 'Android', 'DE', (ARRAY['4g', '3g', 'wifi', 'unknown'])[1 + i % 4]
     FROM generate_series(1, 600) i, (VALUES ('TTFB'), ('LCP')) AS names(n)`);
   await refreshRollups(db.pool);
-  for (const view of ['metrics_hourly_page_loads', 'metrics_daily_page_loads']) {
-    const rows = await q<{
-      page_id: number;
-      device_type: string;
-      navigation_type: string | null;
-      n: number;
-    }>(
-      `SELECT page_id, device_type, navigation_type, sum(samples)::int AS n FROM ${view}
-        WHERE project_id = 8 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-    );
-    const exact = await q<{
-      page_id: number;
-      device_type: string;
-      navigation_type: string | null;
-      n: number;
-    }>(
-      `SELECT page_id, device_type, navigation_type, count(*)::int AS n FROM metrics
+  for (const [pair, keyColumn] of [
+    ['page_loads', 'page_id'],
+    ['page_loads_by_connection', 'connection'],
+  ]) {
+    const exact = await q(
+      `SELECT ${keyColumn} AS key, device_type, navigation_type, count(*)::int AS n FROM metrics
         WHERE project_id = 8 AND name = 'TTFB' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     );
-    assert.deepEqual(rows, exact, view);
-    assert.equal(
-      rows.reduce((sum, r) => sum + r.n, 0),
-      600,
-      view,
-    );
+    for (const view of [`metrics_hourly_${pair}`, `metrics_daily_${pair}`]) {
+      const rows = await q<{ n: number }>(
+        `SELECT ${keyColumn} AS key, device_type, navigation_type, sum(samples)::int AS n FROM ${view}
+          WHERE project_id = 8 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      );
+      assert.deepEqual(rows, exact, view);
+      assert.equal(
+        rows.reduce((sum, r) => sum + r.n, 0),
+        600,
+        view,
+      );
+    }
   }
 });

@@ -605,6 +605,10 @@ describe('a url on a form factor, and the fractions, from their own rollups (mig
     assert.equal(pageLoadsSource({ ...filters, navigationType: 'reload' }, 'device'), 'pageLoads');
     assert.equal(pageLoadsSource({ ...filters, connection: '4g' }, 'device'), 'raw');
     assert.equal(pageLoadsSource({ projectId: 1 }, 'device'), 'device');
+    assert.equal(
+      pageLoadsSource({ projectId: 1, connection: '4g', device: ['mobile'] }, 'navigationType'),
+      'pageLoadsByConnection',
+    );
   });
 
   test('record: counts and good/poor exact, p75 within 2%; page loads per navigation type exact', async () => {

@@ -8,8 +8,9 @@
  * and bin, measured 5 ms for 28 days at 10M events where the page loads' rows of every page
  * took 28 ms); the page-loads pair (migration 0012: TTFB samples per page, device type and
  * navigation type, no bins) when the filters restrict only those dimensions, so a history's 40
- * periods of fractions of a url read a few hundred days of small rows; raw rows otherwise (a
- * connection type filter). Counts are exact either way.
+ * periods of fractions of a url read a few hundred days of small rows; the pair keyed by
+ * connection type instead of page (0016) for a record on a connection type; raw rows otherwise
+ * (a page and a connection type together). Counts are exact either way.
  */
 import type { MetricName } from '@rum/contract';
 import { whereClause, type Filters } from './filters.ts';
@@ -24,12 +25,11 @@ import { segments, type TimeWindow } from './window.ts';
  */
 export const PAGE_LOAD_METRIC: MetricName = 'TTFB';
 
-/** The dimensions the page-loads rollups are keyed by. */
-const PAGE_LOAD_DIMENSIONS: ReadonlySet<RollupDimension> = new Set([
-  'page',
-  'device',
-  'navigationType',
-]);
+/** The page-loads rollups and the dimensions each is keyed by (besides the counted one). */
+const PAGE_LOAD_ROLLUPS: ReadonlyArray<[RollupKey, ReadonlySet<RollupDimension>]> = [
+  ['pageLoads', new Set(['page', 'device', 'navigationType'])],
+  ['pageLoadsByConnection', new Set(['connection', 'device', 'navigationType'])],
+];
 
 export interface PageLoadsQuery {
   /** The record's samples; any `metrics` is replaced by {@link PAGE_LOAD_METRIC}. */
@@ -54,7 +54,8 @@ export function pageLoadsSource(
 ): RollupKey | 'raw' {
   const dimensions = filterDimensions(filters);
   if (dimensions.size === 0) return column;
-  return [...dimensions].every((d) => PAGE_LOAD_DIMENSIONS.has(d)) ? 'pageLoads' : 'raw';
+  const fits = PAGE_LOAD_ROLLUPS.find(([, keyed]) => [...dimensions].every((d) => keyed.has(d)));
+  return fits?.[0] ?? 'raw';
 }
 
 /** Page loads per UTC day of the window and per value of `column`. */

@@ -20,10 +20,11 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route';
 
 /**
- * Every rollup pair: the bin rollups, and `pageLoads`, page loads (TTFB samples) per page,
- * device type and navigation type without bins (CrUX's fractions, page-loads.ts).
+ * Every rollup pair: the bin rollups, and the page loads (TTFB samples) without bins, CrUX's
+ * fractions (page-loads.ts): `pageLoads` per page, device type and navigation type,
+ * `pageLoadsByConnection` per connection type, device type and navigation type.
  */
-export type RollupKey = BinRollupKey | 'pageLoads';
+export type RollupKey = BinRollupKey | 'pageLoads' | 'pageLoadsByConnection';
 
 export interface SegmentTable {
   /** A relation name from the database's own catalog or a constant here, never from a request. */
@@ -49,6 +50,7 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   pageDevice: 'by_page_device',
   route: 'by_route',
   pageLoads: 'page_loads',
+  pageLoadsByConnection: 'page_loads_by_connection',
 };
 
 /**
