@@ -649,6 +649,30 @@ CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_value_idx ON metrics_hourly_b
 CREATE INDEX IF NOT EXISTS metrics_daily_by_route_project_idx ON metrics_daily_by_route (project_id, name, bucket DESC);
 CREATE INDEX IF NOT EXISTS metrics_daily_by_route_value_idx ON metrics_daily_by_route (project_id, name, route, bucket DESC);
 
+-- Keyed by route and device type together (migration 0017): a route on a form factor.
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_route_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 hour', m.time) AS bucket, m.project_id, m.name, m.website_id,
+  p.route, m.device_type, m.rating, m.bin, count(*) AS samples
+FROM metrics m JOIN pages p ON p.id = m.page_id
+GROUP BY 1, m.project_id, m.name, m.website_id, p.route, m.device_type, m.rating, m.bin
+WITH NO DATA;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_daily_by_route_device
+WITH (timescaledb.continuous, timescaledb.materialized_only = false,
+      timescaledb.create_group_indexes = false) AS
+SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, project_id, name, website_id, route,
+  device_type, rating, bin, sum(samples)::bigint AS samples
+FROM metrics_hourly_by_route_device
+GROUP BY 1, project_id, name, website_id, route, device_type, rating, bin
+WITH NO DATA;
+
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_device_project_idx ON metrics_hourly_by_route_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_device_value_idx ON metrics_hourly_by_route_device (project_id, name, route, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_project_idx ON metrics_daily_by_route_device (project_id, name, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_value_idx ON metrics_daily_by_route_device (project_id, name, route, device_type, bucket DESC);
+
 -- Weekly rollups of the keys with many values (migration 0015): a 30-day window reads its
 -- whole weeks here. Weeks start Monday 00:00 UTC; refreshed hourly 30 days back, a week two
 -- days after it ends.
@@ -782,6 +806,12 @@ SELECT add_continuous_aggregate_policy('metrics_hourly_by_route',
 SELECT add_continuous_aggregate_policy('metrics_daily_by_route',
   start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_hourly_by_route_device',
+  start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+  schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
+SELECT add_continuous_aggregate_policy('metrics_daily_by_route_device',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
@@ -828,7 +858,8 @@ BEGIN
                           ('metrics_daily_by_page_device', 'project_id, name, page_id, device_type'),
                           ('metrics_daily_page_loads', 'project_id, name, page_id'),
                           ('metrics_daily_page_loads_by_connection', 'project_id, name, connection'),
-                          ('metrics_daily_by_route', 'project_id, name, route')) AS r(view_name, segmentby)
+                          ('metrics_daily_by_route', 'project_id, name, route'),
+                          ('metrics_daily_by_route_device', 'project_id, name, route, device_type')) AS r(view_name, segmentby)
      WHERE NOT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates c
                         WHERE c.view_name = r.view_name AND c.compression_enabled)
   LOOP
@@ -855,6 +886,7 @@ SELECT add_compression_policy('metrics_daily_by_page_device', compress_after => 
 SELECT add_compression_policy('metrics_daily_page_loads', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_page_loads_by_connection', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 SELECT add_compression_policy('metrics_daily_by_route', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT add_compression_policy('metrics_daily_by_route_device', compress_after => INTERVAL '7 days', if_not_exists => TRUE);
 
 -- Retention: raw events and the hourly rollups for 13 months; the daily rollups for 5 years.
 SELECT add_retention_policy('metrics', INTERVAL '13 months', if_not_exists => TRUE);
@@ -872,6 +904,7 @@ SELECT add_retention_policy('metrics_hourly_by_page_device', INTERVAL '13 months
 SELECT add_retention_policy('metrics_hourly_page_loads', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_page_loads_by_connection', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_hourly_by_route', INTERVAL '13 months', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_hourly_by_route_device', INTERVAL '13 months', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_overall', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_page', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_device', INTERVAL '5 years', if_not_exists => TRUE);
@@ -885,4 +918,5 @@ SELECT add_retention_policy('metrics_daily_by_page_device', INTERVAL '5 years', 
 SELECT add_retention_policy('metrics_daily_page_loads', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_page_loads_by_connection', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_route', INTERVAL '5 years', if_not_exists => TRUE);
+SELECT add_retention_policy('metrics_daily_by_route_device', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('attribution_hourly', INTERVAL '32 days', if_not_exists => TRUE);

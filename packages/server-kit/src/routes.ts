@@ -8,10 +8,13 @@ import type pg from 'pg';
 import { withTransaction } from './db.ts';
 import { ProjectNotFoundError } from './domain-errors.ts';
 import { refreshRollup } from './migrations.ts';
-import { rollupViewsOf } from './aggregates/sql-identifiers.ts';
+import { ROUTE_KEYED, rollupViewsOf } from './aggregates/sql-identifiers.ts';
 
-/** The route rollups (migration 0014), hourly first: the daily one is built on it. */
-const ROUTE_ROLLUP_VIEWS = Object.values(rollupViewsOf('route'));
+/**
+ * The rollups keyed by route (migrations 0014, 0015, 0017), each after the one it is built on
+ * (hourly, daily, weekly).
+ */
+const ROUTE_ROLLUP_VIEWS = [...ROUTE_KEYED].flatMap((key) => Object.values(rollupViewsOf(key)));
 
 /** At most this many patterns per project, each at most this long. */
 export const MAX_ROUTE_PATTERNS = 200;

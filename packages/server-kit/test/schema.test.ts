@@ -21,9 +21,9 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (30), compression of both hypertables and of
-  // the 13 daily rollups, retention of both hypertables and of the hourly attribution.
-  assert.equal(jobs.length, 30 + 30 + 2 + 13 + 2 + 1, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (32), compression of both hypertables and of
+  // the 14 daily rollups, retention of both hypertables and of the hourly attribution.
+  assert.equal(jobs.length, 32 + 32 + 2 + 14 + 2 + 1, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -78,7 +78,7 @@ test('the raw tables have exactly the indexes queries read, idempotency keys inc
 
 /**
  * The rollups: an hourly and a daily one overall, per dimension, per page and device together,
- * per route, and the page loads (per page, and per connection type); a weekly one for the keys
+ * per route, per route and device together, and the page loads (per page, and per connection type); a weekly one for the keys
  * with many values.
  */
 const DIMENSIONS = [
@@ -92,6 +92,7 @@ const DIMENSIONS = [
   'release',
   'page_device',
   'route',
+  'route_device',
 ];
 const WEEKLY = ['by_page', 'by_route', 'by_country', 'by_page_device'];
 const PAGE_LOADS = ['page_loads', 'page_loads_by_connection'];

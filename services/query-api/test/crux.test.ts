@@ -597,6 +597,17 @@ describe('a url on a form factor, and the fractions, from their own rollups (mig
       planFor({ ...filters, connection: '4g' }, { column: 'metric' }, period!.window),
       { source: 'raw' },
     );
+    // A route (its pages resolved, the route kept) on a device: the route x device pair; the
+    // same pages grouped one by one: the page x device pair.
+    const route = { projectId: 1, pageIds: [1, 2], route: '/p/:id', device: 'mobile' };
+    assert.deepEqual(planFor(route, { column: 'metric' }, period!.window), {
+      source: 'rollup',
+      rollup: 'routeDevice',
+    });
+    assert.deepEqual(planFor(route, { column: 'page' }, period!.window), {
+      source: 'rollup',
+      rollup: 'pageDevice',
+    });
     assert.deepEqual(planFor({ projectId: 1, connection: '4g' }, undefined, period!.window), {
       source: 'rollup',
       rollup: 'connection',

@@ -160,14 +160,22 @@ describe('routes', () => {
     });
   }
 
-  test('a route filter beside a device filter reads the page x device pair, exactly counted', async () => {
-    const body = await get<SummaryResponse>('summary?range=7d&route=/product/:id&device=mobile');
-    const product = inWindow(data.events, body).filter(
-      (e) => e.path.startsWith('/product/') && e.device === 'mobile',
-    );
-    for (const m of body.metrics)
-      assert.equal(m.count, ofMetric(product, m.metric).length, m.metric);
-  });
+  for (const range of ['7d', '30d'] as const) {
+    test(`a route filter beside a device filter (${range}) reads the route x device pair: counts exact, p75 within 2%`, async () => {
+      const body = await get<SummaryResponse>(
+        `summary?range=${range}&route=/product/:id&device=mobile`,
+      );
+      assert.equal(body.source, 'rollup');
+      const product = inWindow(data.events, body).filter(
+        (e) => e.path.startsWith('/product/') && e.device === 'mobile',
+      );
+      for (const m of body.metrics) {
+        const vs = values(ofMetric(product, m.metric));
+        assert.equal(m.count, vs.length, m.metric);
+        assertClose(m.p75, percentileCont(vs, 0.75), 0.02, `${m.metric} p75`);
+      }
+    });
+  }
 
   test('project patterns win over automatic templates and apply to stored pages', async () => {
     const set = await setRoutePatterns(db.pool, project.project, ['/product/:slug', '/post/*']);

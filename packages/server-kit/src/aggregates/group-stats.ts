@@ -122,8 +122,8 @@ export function filterDimensions(filters: Filters): Set<RollupDimension> {
  * Raw rows for short windows (and time buckets under an hour); otherwise the rollups of the one
  * dimension the question filters or groups by (the overall ones when none; the route ones when
  * its pages are whole routes), the page x device pair for exactly those two (a CrUX url or
- * multi-website origin on one form factor; migration 0012 says why that pair alone), or raw
- * rows for any other two.
+ * multi-website origin on one form factor; migration 0012 says why that pair alone; the route x
+ * device pair when the pages are whole routes), or raw rows for any other two.
  */
 export function planFor(
   filters: Filters,
@@ -135,10 +135,12 @@ export function planFor(
   const dimensions = filterDimensions(filters);
   if (groupBy && 'column' in groupBy && groupBy.column !== 'metric')
     dimensions.add(groupBy.column === 'route' ? 'page' : groupBy.column);
+  const pageDevice = dimensions.size === 2 && dimensions.has('page') && dimensions.has('device');
   if (dimensions.size === 1 && dimensions.has('page') && routesOnly(filters, groupBy))
     return { source: 'rollup', rollup: 'route' };
-  if (dimensions.size === 2 && dimensions.has('page') && dimensions.has('device'))
-    return { source: 'rollup', rollup: 'pageDevice' };
+  if (pageDevice && routesOnly(filters, groupBy))
+    return { source: 'rollup', rollup: 'routeDevice' };
+  if (pageDevice) return { source: 'rollup', rollup: 'pageDevice' };
   if (dimensions.size > 1) return { source: 'raw' };
   const [dimension] = dimensions;
   return { source: 'rollup', rollup: dimension ?? 'overall' };

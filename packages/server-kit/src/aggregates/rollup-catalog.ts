@@ -10,7 +10,12 @@
  */
 import pg from 'pg';
 import type { Pool } from '../db.ts';
-import { rollupViewsOf, type RollupKey, type SegmentTable } from './sql-identifiers.ts';
+import {
+  ROUTE_KEYED,
+  rollupViewsOf,
+  type RollupKey,
+  type SegmentTable,
+} from './sql-identifiers.ts';
 import type { Watermarks } from './window.ts';
 
 interface Materialization {
@@ -42,7 +47,7 @@ export class RollupCatalog {
   /** The relation each segment source of `key` reads (`weekly` only for the keys that have one). */
   async tables(key: RollupKey): Promise<RollupTables> {
     const { hourly, daily, weekly } = await this.#all(key);
-    const byRoute = key === 'route' ? { byRoute: true } : {};
+    const byRoute = ROUTE_KEYED.has(key) ? { byRoute: true } : {};
     const rollup = (m: Materialization): SegmentTable => ({
       table: m.relation,
       time: 'bucket',

@@ -13,11 +13,14 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
 /**
  * Which bin rollups answer a question: those over all dimensions, one dimension's,
- * `pageDevice`, the one pair keyed by two dimensions (page and device type together: CrUX's
- * url-on-a-form-factor, migration 0012), or `route`, keyed by (website, route template) of
- * each row's page (migration 0014).
+ * `pageDevice`, keyed by page and device type together (CrUX's url-on-a-form-factor, migration
+ * 0012), `route`, keyed by (website, route template) of each row's page (0014), or
+ * `routeDevice`, keyed by route and device type together (0017).
  */
-export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route';
+export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route' | 'routeDevice';
+
+/** The rollups keyed by route (website, route template) rather than page. */
+export const ROUTE_KEYED: ReadonlySet<RollupKey> = new Set(['route', 'routeDevice']);
 
 /**
  * Every rollup pair: the bin rollups, and the page loads (TTFB samples) without bins, CrUX's
@@ -49,6 +52,7 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   release: 'by_release',
   pageDevice: 'by_page_device',
   route: 'by_route',
+  routeDevice: 'by_route_device',
   pageLoads: 'page_loads',
   pageLoadsByConnection: 'page_loads_by_connection',
 };
