@@ -188,7 +188,7 @@ async function setUp(pool: Pool, embedded: boolean): Promise<string> {
   return slug;
 }
 
-/** Rolls the attribution of settled days and of every complete hour kept, as the workers' first run does. */
+/** Rolls the attribution of settled days (and the weeks they complete) and of every complete hour kept, as the workers' first run does. */
 async function rollAttribution(pool: Pool): Promise<void> {
   let t = performance.now();
   const days = await rollSettledAttributionDays(pool);
@@ -208,11 +208,13 @@ async function rollupSizes(pool: Pool, projectId: number): Promise<void> {
     );
     emit(`rows_${view}`, rows[0]!.n, 'rows');
   }
-  const { rows } = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM attribution_daily WHERE project_id = $1`,
-    [projectId],
-  );
-  emit('rows_attribution_daily', rows[0]!.n, 'rows');
+  for (const table of ['attribution_daily', 'attribution_weekly', 'attribution_hourly']) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE project_id = $1`,
+      [projectId],
+    );
+    emit(`rows_${table}`, rows[0]!.n, 'rows');
+  }
 }
 
 const QUESTIONS = [

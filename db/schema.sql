@@ -257,6 +257,15 @@ CREATE TABLE IF NOT EXISTS attribution_hours (
   rolled_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- The same per week (0018): the sum of a settled week's rolled days (weeks start Monday 00:00
+-- UTC), so a long window reads a row per value and bin for each of its whole weeks.
+CREATE TABLE IF NOT EXISTS attribution_weekly (LIKE attribution_daily INCLUDING ALL);
+
+CREATE TABLE IF NOT EXISTS attribution_weeks (
+  bucket    timestamptz PRIMARY KEY,
+  rolled_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- When each release was first and last seen (the time of its earliest and latest stored row),
 -- kept by the workers as they store rows: `GET …/releases` lists them and the dashboard marks
 -- `first_seen` on its time series. `last_seen` is brought forward at most once a minute per

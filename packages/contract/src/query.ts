@@ -14,6 +14,7 @@ export type Interval = (typeof INTERVALS)[number];
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
+export const WEEK_MS = 7 * DAY_MS;
 
 /** Length of the window each `range` names (it ends at the next whole minute). */
 export const RANGE_MS: Readonly<Record<Range, number>> = {

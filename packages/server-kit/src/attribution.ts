@@ -16,6 +16,9 @@
  * The hourly rollup (db/migrations/0013) does the same per complete hour, kept 32 days, so no
  * window reads more than its partial hours' raw rows. An hour is rolled as soon as it is
  * complete, and again whenever its count of events has changed since (late beacons).
+ *
+ * The weekly rollup (db/migrations/0018) is the sum of a settled week's rolled days, so a long
+ * window reads one row per value and bin for each whole week in it.
  */
 import {
   ATTRIBUTED_METRICS,
@@ -23,6 +26,7 @@ import {
   DAY_MS,
   HOUR_MS,
   MAX_EVENT_AGE_MS,
+  WEEK_MS,
   PHASED_METRICS,
   PHASES,
   THRESHOLDS,
@@ -31,6 +35,7 @@ import {
   type PhasedMetric,
 } from '@rum/contract';
 import { withTransaction, type Pool } from './db.ts';
+import { weekStart } from './aggregates/window.ts';
 
 /** Longest attribution value kept (selectors and URLs are unbounded text); longer ones are cut. */
 export const ATTRIBUTION_VALUE_MAX = 200;
@@ -261,7 +266,10 @@ export async function rollRecentAttributionHours(
   return rollAttributionHours(pool, new Date(from), new Date(now), now);
 }
 
-/** Rolls every settled day that has events and is not rolled yet, oldest first; returns those it rolled. */
+/**
+ * Rolls every settled day that has events and is not rolled yet, oldest first, then the weeks
+ * those days complete ({@link rollSettledAttributionWeeks}); returns the days it rolled.
+ */
 export async function rollSettledAttributionDays(pool: Pool, now = Date.now()): Promise<Date[]> {
   const until = firstUnsettledDay(now);
   const { rows } = await pool.query<{ first: Date | null }>(
@@ -280,12 +288,73 @@ export async function rollSettledAttributionDays(pool: Pool, now = Date.now()): 
     if (rolledAlready.has(t)) continue;
     if (await rollAttributionDay(pool, new Date(t))) rolled.push(new Date(t));
   }
+  await rollSettledAttributionWeeks(pool, first, now);
+  return rolled;
+}
+
+/**
+ * Sums one settled week's rolled days into `attribution_weekly`, unless another process has,
+ * or a day of it that has events is not rolled (yet: being rolled by another process, whose
+ * rows this transaction cannot see); true when this call did.
+ */
+export async function rollAttributionWeek(pool: Pool, week: Date): Promise<boolean> {
+  const next = new Date(week.getTime() + WEEK_MS);
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ unrolled: number }>(
+      `SELECT count(*)::int AS unrolled FROM generate_series($1::timestamptz, $2::timestamptz - INTERVAL '1 day', INTERVAL '1 day') d
+        WHERE NOT EXISTS (SELECT 1 FROM attribution_days a WHERE a.bucket = d)
+          AND EXISTS (SELECT 1 FROM metrics m WHERE m.time >= d AND m.time < d + INTERVAL '1 day')`,
+      [week, next],
+    );
+    if (rows[0]!.unrolled > 0) return false;
+    const claimed = await client.query(
+      `INSERT INTO attribution_weeks (bucket) VALUES ($1) ON CONFLICT DO NOTHING`,
+      [week],
+    );
+    if (claimed.rowCount === 0) return false;
+    await client.query(
+      `INSERT INTO attribution_weekly (bucket, project_id, name, key, value, rating, bin, samples)
+       SELECT $1, project_id, name, key, value, rating, bin, sum(samples)
+         FROM attribution_daily WHERE bucket >= $1 AND bucket < $2
+        GROUP BY project_id, name, key, value, rating, bin`,
+      [week, next],
+    );
+    return true;
+  });
+}
+
+/**
+ * Rolls every week from the one holding `from` whose days are all settled at `now` and not
+ * rolled yet, oldest first; returns those it rolled. A week without any rolled day is left
+ * alone (nothing to sum, and events written into it later are rolled with it).
+ */
+export async function rollSettledAttributionWeeks(
+  pool: Pool,
+  from: Date,
+  now = Date.now(),
+): Promise<Date[]> {
+  const until = firstUnsettledDay(now);
+  const first = weekStart(from.getTime());
+  const { rows } = await pool.query<{ week: Date }>(
+    `SELECT DISTINCT time_bucket(INTERVAL '7 days', d.bucket) AS week FROM attribution_days d
+      WHERE d.bucket >= $1 AND d.bucket < $2
+        AND NOT EXISTS (SELECT 1 FROM attribution_weeks w
+                         WHERE w.bucket = time_bucket(INTERVAL '7 days', d.bucket))
+      ORDER BY 1`,
+    [new Date(first), new Date(until)],
+  );
+  const rolled: Date[] = [];
+  for (const { week } of rows) {
+    if (week.getTime() + WEEK_MS > until) continue;
+    if (await rollAttributionWeek(pool, week)) rolled.push(week);
+  }
   return rolled;
 }
 
 /**
  * Rolls the days of [from, to) again, for events written into days already rolled (a
- * back-filled history): their rows are replaced in one transaction each.
+ * back-filled history): their rows are replaced in one transaction each, and the weeks holding
+ * them are summed again.
  */
 export async function rerollAttributionDays(pool: Pool, from: Date, to: Date): Promise<Date[]> {
   const first = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
@@ -293,6 +362,11 @@ export async function rerollAttributionDays(pool: Pool, from: Date, to: Date): P
     `WITH gone AS (DELETE FROM attribution_days WHERE bucket >= $1 AND bucket < $2 RETURNING bucket)
      DELETE FROM attribution_daily WHERE bucket IN (SELECT bucket FROM gone)`,
     [new Date(first), to],
+  );
+  await pool.query(
+    `WITH gone AS (DELETE FROM attribution_weeks WHERE bucket >= $1 AND bucket < $2 RETURNING bucket)
+     DELETE FROM attribution_weekly WHERE bucket IN (SELECT bucket FROM gone)`,
+    [new Date(weekStart(first)), to],
   );
   return rollSettledAttributionDays(pool);
 }

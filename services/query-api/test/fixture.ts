@@ -311,6 +311,18 @@ export async function insertDataSet(pool: Pool, projectId: number, data: DataSet
 
 // ---- exact reference computations ------------------------------------------------------
 
+/** The samples of `metric` in `events`, grouped by their normalised `key` value (null: none), and how many are poor. */
+export function exactAttribution(events: Event[], metric: MetricName, key: string) {
+  const of = ofMetric(events, metric);
+  const norm = (v: string | number | undefined) =>
+    v === undefined || v === ''
+      ? null
+      : (key === 'url' ? String(v).replace(/[?#].*$/, '') : String(v)).slice(0, 200);
+  const groups = groupBy(of, (e) => norm(e.attribution?.[key]));
+  const poorTotal = of.filter((e) => rate(metric, e.value) === 'poor').length;
+  return { of, groups, poorTotal };
+}
+
 export const values = (events: readonly Event[]) => events.map((e) => e.value);
 export const ofMetric = (events: readonly Event[], name: MetricName) =>
   events.filter((e) => e.name === name);

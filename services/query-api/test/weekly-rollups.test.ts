@@ -1,16 +1,25 @@
 /**
  * 30-day questions on the keys with many values (pages, routes, countries, a route on one form
- * factor) read their whole weeks from the weekly rollups (migration 0015): counts exact and p75
- * within 2% of percentile_cont over the same events, and the weekly rows really are what
- * answered (the answer does not move when the daily rows of those weeks are deleted).
+ * factor) read their whole weeks from the weekly rollups (migration 0015), and attribution from
+ * the weekly attribution rollup (0018): counts exact and p75 within 2% of percentile_cont over
+ * the same events, and the weekly rows really are what answered (the answer does not move when
+ * the daily rows of those weeks are deleted).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { BreakdownResponse, MetricName, PagesResponse, SummaryResponse } from '@rum/contract';
+import type {
+  AttributionResponse,
+  BreakdownResponse,
+  MetricName,
+  PagesResponse,
+  SummaryResponse,
+} from '@rum/contract';
 import { RollupCatalog, resolveWindow, segments } from '@rum/server-kit/aggregates';
 import { connectTestRedis } from '@rum/testing';
+import { rerollAttributionDays, rollSettledAttributionDays } from '@rum/server-kit';
 import {
   assertClose,
+  exactAttribution,
   groupBy,
   inWindow,
   ofMetric,
@@ -26,6 +35,8 @@ let fixture: QueryFixture;
 before(async () => {
   // 40 days: a 30-day window holds at least three whole weeks.
   fixture = await startQueryFixture({ count: 8000, days: 40 });
+  // What the workers do: roll the settled days of attribution, and the weeks they complete.
+  await rollSettledAttributionDays(fixture.db.pool, fixture.now);
 });
 after(() => fixture?.stop());
 
@@ -97,6 +108,24 @@ const QUESTIONS: Array<{ path: string; check: (body: never, metric: MetricName) 
       );
     },
   },
+  {
+    path: 'attribution?range=30d&metric=LCP&by=element&limit=100',
+    check: (body: AttributionResponse) => {
+      const { of, groups, poorTotal } = exactAttribution(
+        inWindow(fixture.data.events, body),
+        'LCP',
+        'element',
+      );
+      assert.equal(body.count, of.length, 'attribution count');
+      assert.equal(body.poor, poorTotal, 'attribution poor');
+      assert.equal(body.groups.length, groups.size - (groups.has(null) ? 1 : 0));
+      for (const g of body.groups) {
+        const vs = values(groups.get(g.value) ?? []);
+        assert.equal(g.count, vs.length, `element ${g.value} count`);
+        assertClose(g.p75, percentileCont(vs, 0.75), 0.02, `element ${g.value} p75`);
+      }
+    },
+  },
 ];
 
 test('30-day pages, routes, countries and a route on a form factor: exact counts, p75 within 2%', async () => {
@@ -105,6 +134,58 @@ test('30-day pages, routes, countries and a route on a form factor: exact counts
     assert.equal(body.source, 'rollup', q.path);
     q.check(body as never, 'LCP');
   }
+});
+
+/** Rows of a week in `attribution_weekly` that differ from the sum of its days' rows (0: none). */
+async function weekMismatches(week: Date): Promise<number> {
+  const { rows } = await fixture.db.pool.query<{ n: number }>(
+    `WITH days AS (
+       SELECT project_id, name, key, value, rating, bin, sum(samples)::bigint AS samples
+         FROM attribution_daily WHERE bucket >= $1 AND bucket < $1::timestamptz + INTERVAL '7 days'
+        GROUP BY 1, 2, 3, 4, 5, 6),
+     weeks AS (
+       SELECT project_id, name, key, value, rating, bin, samples FROM attribution_weekly WHERE bucket = $1)
+     SELECT count(*)::int AS n FROM ((TABLE days EXCEPT TABLE weeks) UNION ALL (TABLE weeks EXCEPT TABLE days)) x`,
+    [week],
+  );
+  return rows[0]!.n;
+}
+
+test('attribution weeks: each settled week rolled once, as the sum of its days; a day rolled again rolls its week again', async () => {
+  const { rows: weeks } = await fixture.db.pool.query<{ bucket: Date; rolled_at: Date }>(
+    'SELECT bucket, rolled_at FROM attribution_weeks ORDER BY bucket',
+  );
+  assert.ok(weeks.length >= 4, `weeks rolled: ${weeks.length}`);
+  for (const w of weeks) assert.equal(await weekMismatches(w.bucket), 0, w.bucket.toISOString());
+  assert.deepEqual(await rollSettledAttributionDays(fixture.db.pool, fixture.now), []);
+  const again = await fixture.db.pool.query('SELECT bucket FROM attribution_weeks');
+  assert.equal(again.rowCount, weeks.length, 'no week rolled twice');
+
+  // Back-filled events in one day of the second week: that day and its week are rolled again.
+  const week = weeks[1]!.bucket;
+  const day = new Date(week.getTime() + 2 * 86_400_000);
+  await fixture.db.pool.query(
+    `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value, rating,
+        device_type, browser, os, country, attribution)
+     SELECT $1::timestamptz + INTERVAL '1 hour', project_id, website_id, page_id, 'late', 'late-' || i, 'LCP', 9000,
+            'poor', device_type, browser, os, country, '{"element":"#late"}'
+       FROM (SELECT * FROM metrics WHERE project_id = $2 LIMIT 1) m, generate_series(1, 5) i`,
+    [day, fixture.project.id],
+  );
+  await rerollAttributionDays(fixture.db.pool, day, new Date(day.getTime() + 86_400_000));
+  const { rows: rerolled } = await fixture.db.pool.query<{ rolled_at: Date }>(
+    'SELECT rolled_at FROM attribution_weeks WHERE bucket = $1',
+    [week],
+  );
+  assert.ok(rerolled[0]!.rolled_at > weeks[1]!.rolled_at, 'the week was rolled again');
+  assert.equal(await weekMismatches(week), 0);
+  const late = await fixture.db.pool.query<{ n: number }>(
+    `SELECT sum(samples)::int AS n FROM attribution_weekly WHERE bucket = $1 AND value = '#late'`,
+    [week],
+  );
+  assert.equal(late.rows[0]!.n, 5, 'the back-filled samples are in the week');
+  await fixture.db.pool.query(`DELETE FROM metrics WHERE session_id = 'late'`);
+  await rerollAttributionDays(fixture.db.pool, day, new Date(day.getTime() + 86_400_000));
 });
 
 test('those answers come from the weekly rows: deleting the daily rows of the whole weeks changes nothing', async () => {
@@ -121,6 +202,18 @@ test('those answers come from the weekly rows: deleting the daily rows of the wh
       [weeks[0]!.from, weeks[0]!.to],
     );
     assert.ok((deleted.rowCount ?? 0) > 0, `${key}: daily rows were there`);
+  }
+  const { rows: weeks } = await fixture.db.pool.query<{ bucket: Date }>(
+    `SELECT bucket FROM attribution_weeks WHERE bucket >= $1 AND bucket + INTERVAL '7 days' <= $2`,
+    [window.from, window.to],
+  );
+  assert.ok(weeks.length >= 3, `attribution: whole weeks rolled (${weeks.length})`);
+  for (const { bucket } of weeks) {
+    const deleted = await fixture.db.pool.query(
+      `DELETE FROM attribution_daily WHERE bucket >= $1 AND bucket < $1::timestamptz + INTERVAL '7 days'`,
+      [bucket],
+    );
+    assert.ok((deleted.rowCount ?? 0) > 0, 'attribution: daily rows were there');
   }
   // The answers above are cached: drop them, so these are computed again.
   const redis = connectTestRedis();

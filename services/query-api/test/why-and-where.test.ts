@@ -30,6 +30,7 @@ import {
 import {
   DAY_MS,
   HOUR_MS,
+  exactAttribution,
   exactShares,
   groupBy,
   inWindow,
@@ -267,16 +268,6 @@ describe('compare=previous', () => {
 });
 
 /** The exact answer of attribution?by=`key` over `events`. */
-function exactAttribution(events: Event[], metric: MetricName, key: string) {
-  const of = ofMetric(events, metric);
-  const norm = (v: string | number | undefined) =>
-    v === undefined || v === ''
-      ? null
-      : (key === 'url' ? String(v).replace(/[?#].*$/, '') : String(v)).slice(0, 200);
-  const groups = groupBy(of, (e) => norm(e.attribution?.[key]));
-  const poorTotal = of.filter((e) => rate(metric, e.value) === 'poor').length;
-  return { of, groups, poorTotal };
-}
 
 describe('attribution and phases', () => {
   test('raw window: LCP by element, ranked by poor samples, exact', async () => {

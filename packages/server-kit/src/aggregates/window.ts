@@ -9,6 +9,7 @@ import {
   HOUR_MS,
   MINUTE_MS,
   RANGE_MS,
+  WEEK_MS,
   type Interval,
   type Range,
   type Source,
@@ -125,7 +126,10 @@ const ALL_MATERIALISED: Watermarks = { hourly: Infinity, daily: Infinity };
 
 /** TimescaleDB's default `time_bucket` origin for timestamptz: Monday 2000-01-03 00:00 UTC. */
 const TIME_BUCKET_ORIGIN = Date.UTC(2000, 0, 3);
-const WEEK_MS = 7 * DAY_MS;
+
+/** Start of the week (time_bucket's: Monday 00:00 UTC) holding `ms`. */
+export const weekStart = (ms: number): number =>
+  TIME_BUCKET_ORIGIN + floorTo(ms - TIME_BUCKET_ORIGIN, WEEK_MS);
 
 /** Cuts [from, to) at the buckets of `step` (time_bucket's, from its origin) that lie wholly inside it. */
 function wholeBuckets(from: number, to: number, step: number): [number, number] | undefined {

@@ -15,7 +15,12 @@ import {
   type Source,
 } from '@rum/contract';
 import { NONE_VALUE, attributionValueSql, ratingSql } from '@rum/server-kit';
-import { attributionSlices, rangesSql, rolledRowsSql } from '../lib/attribution-days.ts';
+import {
+  attributionSlices,
+  rangesSql,
+  readsRollups,
+  rolledRowsSql,
+} from '../lib/attribution-days.ts';
 import {
   whereClause,
   type Filters,
@@ -61,7 +66,7 @@ export async function queryAttribution(
   const value = attributionValueSql('m', q.by);
   let groups: Group[];
   let source: Source;
-  if (slices.days.length === 0 && slices.hours.length === 0) {
+  if (!readsRollups(slices)) {
     source = 'raw';
     const { good, poor } = THRESHOLDS[q.metric];
     const { rows } = await readers.db.query<Group>(

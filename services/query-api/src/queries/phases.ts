@@ -5,7 +5,12 @@
  */
 import { PHASES, THRESHOLDS, type PhaseRow, type PhasedMetric, type Source } from '@rum/contract';
 import { PHASE_KEY, durationBinSql, phaseColumnsSql, ratingSql } from '@rum/server-kit';
-import { attributionSlices, rangesSql, rolledRowsSql } from '../lib/attribution-days.ts';
+import {
+  attributionSlices,
+  rangesSql,
+  readsRollups,
+  rolledRowsSql,
+} from '../lib/attribution-days.ts';
 import {
   whereClause,
   type Filters,
@@ -33,7 +38,7 @@ export async function queryPhases(
     PHASES[q.metric].map((phase) => [phase, { phase, all: empty, poor: empty }]),
   );
   let source: Source;
-  if (slices.days.length === 0 && slices.hours.length === 0) {
+  if (!readsRollups(slices)) {
     source = 'raw';
     const poor = `ph.value > ${THRESHOLDS[q.metric].poor}`;
     const { rows: found } = await readers.db.query<{
