@@ -13,7 +13,6 @@ import {
   type AttributionResponse,
   type BreakdownResponse,
   type ErrorsResponse,
-  type MetricName,
   type PagesResponse,
   type PhasesResponse,
   type SummaryResponse,
