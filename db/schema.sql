@@ -683,8 +683,8 @@ CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_project_idx ON metrics_
 CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_value_idx ON metrics_daily_by_route_device (project_id, name, route, device_type, bucket DESC);
 
 -- Weekly rollups of the keys with many values (migration 0015): a 30-day window reads its
--- whole weeks here. Weeks start Monday 00:00 UTC; refreshed hourly 30 days back, a week two
--- days after it ends.
+-- whole weeks here. Weeks start Monday 00:00 UTC; refreshed hourly 30 days back, a week a few
+-- hours after it ends (0019).
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_weekly_by_page
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
       timescaledb.create_group_indexes = false) AS
@@ -731,107 +731,108 @@ CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_project_idx ON metrics_
 CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_value_idx ON metrics_weekly_by_page_device (project_id, name, page_id, device_type, bucket DESC);
 
 SELECT add_continuous_aggregate_policy('metrics_weekly_by_page',
-  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '3 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_weekly_by_route',
-  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '3 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_weekly_by_country',
-  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '3 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_weekly_by_page_device',
-  start_offset => INTERVAL '30 days', end_offset => INTERVAL '2 days',
+  start_offset => INTERVAL '30 days', end_offset => INTERVAL '3 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_weekly_by_page', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_weekly_by_route', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_weekly_by_country', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_weekly_by_page_device', INTERVAL '5 years', if_not_exists => TRUE);
 
--- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw
--- through real-time aggregation); the daily ones are rebuilt from the hourly ones.
+-- Refresh policies. The hourly rollups trail real time by one hour (newer rows are read raw);
+-- the daily ones are rebuilt from the hourly ones two hours after a day ends (0019), and again
+-- when late events change one of the last 5 days.
 SELECT add_continuous_aggregate_policy('metrics_hourly_overall',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_overall',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_page',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_page',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_device',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_device',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_browser',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_browser',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_os',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_os',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_country',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_country',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_connection',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_connection',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_navigation_type',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_navigation_type',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_release',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_release',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_page_device',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_page_device',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_route',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_route',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_by_route_device',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_by_route_device',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_page_loads',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_hourly_page_loads_by_connection',
   start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE);
 SELECT add_continuous_aggregate_policy('metrics_daily_page_loads_by_connection',
-  start_offset => INTERVAL '5 days', end_offset => INTERVAL '1 day',
+  start_offset => INTERVAL '5 days', end_offset => INTERVAL '2 hours',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
 
 -- Compression of chunks older than 7 days. Settings are applied once: changing them on a

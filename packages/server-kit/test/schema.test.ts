@@ -169,18 +169,24 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
     assert.equal(find('policy_retention', view)?.config.drop_after, '1 year 1 mon', view);
   }
   for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_daily_'))) {
+    // A day is refreshed two hours after it ends (its last hour is in the hourly rollup by then).
+    assert.equal(
+      find('policy_refresh_continuous_aggregate', view)?.config.end_offset,
+      '02:00:00',
+      view,
+    );
     assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
     assert.equal(find('policy_compression', view)?.config.compress_after, '7 days', view);
   }
   for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_weekly_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
-    // A week is refreshed two days after it ends, and again as late events change its days.
+    // A week is refreshed three hours after it ends, and again as late events change its days.
     assert.deepEqual(
       [
         find('policy_refresh_continuous_aggregate', view)?.config.start_offset,
         find('policy_refresh_continuous_aggregate', view)?.config.end_offset,
       ],
-      ['30 days', '2 days'],
+      ['30 days', '03:00:00'],
       view,
     );
   }
