@@ -253,34 +253,6 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
   }));
 }
 
-/**
- * The percentiles of a distribution given as bin counts sorted by bin, read as
- * `percentile_cont` reads sorted values: between the order statistics at floor and ceil of
- * p x (n - 1), each taken as the value of its bin.
- */
-export function percentilesFromBins(
-  name: MetricName,
-  bins: readonly { bin: number; n: number }[],
-  percentiles: readonly number[],
-): number[] {
-  const count = bins.reduce((sum, b) => sum + b.n, 0);
-  // The value of the order statistic of rank r (0-based): the bin where the running count passes r.
-  const atRank = (r: number): number => {
-    let seen = 0;
-    for (const b of bins) {
-      seen += b.n;
-      if (seen > r) return binValue(name, b.bin);
-    }
-    return binValue(name, bins.at(-1)!.bin);
-  };
-  return percentiles.map((pc) => {
-    const rank = pc * (count - 1);
-    const lo = atRank(Math.floor(rank));
-    const hi = atRank(Math.ceil(rank));
-    return lo + (hi - lo) * (rank - Math.floor(rank));
-  });
-}
-
 /** One group's count, good, poor, and per percentile the bins of its two order statistics. */
 interface RankedRow<K> {
   key: K;
@@ -294,9 +266,9 @@ interface RankedRow<K> {
 /**
  * Per key of `bins` (a {@link binCountsSql}), the count, good and poor samples and, per
  * percentile, the bins of the order statistics at floor and ceil of p x (n - 1): the bin where
- * the running count first exceeds the rank, as {@link percentilesFromBins} reads it. Computed
- * in the database with a running sum, so a group's answer is one row however many bins it
- * fills (a 30-day page list is 300 rows, not the 75,000 (page, bin) rows to parse).
+ * the running count first exceeds the rank. Computed in the database with a running sum, so a
+ * group's answer is one row however many bins it fills (a 30-day page list is 300 rows, not
+ * the 75,000 (page, bin) rows to parse).
  */
 function rankedBinsSql(p: SqlParams, bins: string, percentiles: readonly number[]): string {
   const ranks = percentiles.flatMap((pc) => {

@@ -16,7 +16,7 @@ import {
   type Filters,
   SqlParams,
   type TimeWindow,
-  percentilesFromBins,
+  statsOfBins,
   type Answered,
   type Readers,
 } from '@rum/server-kit/aggregates';
@@ -66,30 +66,31 @@ export async function queryPhases(
     }
   } else {
     source = 'rollup';
-    const { rows: bins } = await readers.db.query<{
-      phase: string;
-      bin: number;
-      n: number;
-      poor: number | null;
-    }>(
-      `SELECT phase, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'poor') AS poor
-         FROM (SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('ph', q.metric)} AS rating,
-                      1::float8 AS n
-                 FROM ${phases}
-                WHERE ph.v IS NOT NULL
-               UNION ALL
-               ${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: PHASE_KEY })}) s
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      p.values,
+    // One distribution per phase over all samples (key: the phase) and one over the poor ones
+    // (key: the phase and ':poor'), each read by statsOfBins.
+    const bins = `WITH s AS (
+        SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('ph', q.metric)} AS rating,
+               1::float8 AS n
+          FROM ${phases}
+         WHERE ph.v IS NOT NULL
+        UNION ALL
+        ${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: PHASE_KEY })})
+      SELECT phase AS key, bin, sum(n) AS n, NULL::float8 AS good, NULL::float8 AS poor
+        FROM s GROUP BY 1, 2
+      UNION ALL
+      SELECT phase || ':poor', bin, sum(n), NULL, NULL FROM s WHERE rating = 'poor' GROUP BY 1, 2`;
+    const stats = new Map(
+      (await statsOfBins<string>(readers.db, p, bins, [0.75], () => q.metric)).map((r) => [
+        r.key,
+        { count: r.count, p75: r.values[0] ?? null },
+      ]),
     );
     for (const phase of PHASES[q.metric]) {
-      const all = bins.filter((b) => b.phase === phase);
-      const poor = all.map((b) => ({ bin: b.bin, n: b.poor ?? 0 })).filter((b) => b.n > 0);
-      const stat = (list: { bin: number; n: number }[]) => {
-        const count = list.reduce((s, b) => s + b.n, 0);
-        return { count, p75: count === 0 ? null : percentilesFromBins(q.metric, list, [0.75])[0]! };
-      };
-      rows.set(phase, { phase, all: stat(all), poor: stat(poor) });
+      rows.set(phase, {
+        phase,
+        all: stats.get(phase) ?? empty,
+        poor: stats.get(`${phase}:poor`) ?? empty,
+      });
     }
   }
   return { source, rows: [...rows.values()] };
