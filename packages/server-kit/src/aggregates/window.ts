@@ -127,14 +127,18 @@ const ALL_MATERIALISED: Watermarks = { hourly: Infinity, daily: Infinity };
 /** TimescaleDB's default `time_bucket` origin for timestamptz: Monday 2000-01-03 00:00 UTC. */
 const TIME_BUCKET_ORIGIN = Date.UTC(2000, 0, 3);
 
+/** Start of the `time_bucket(step, t)` bucket holding `ms` (and of the next one, with `ceil`). */
+function bucketEdge(ms: number, step: number, round = floorTo): number {
+  return TIME_BUCKET_ORIGIN + round(ms - TIME_BUCKET_ORIGIN, step);
+}
+
 /** Start of the week (time_bucket's: Monday 00:00 UTC) holding `ms`. */
-export const weekStart = (ms: number): number =>
-  TIME_BUCKET_ORIGIN + floorTo(ms - TIME_BUCKET_ORIGIN, WEEK_MS);
+export const weekStart = (ms: number): number => bucketEdge(ms, WEEK_MS);
 
 /** Cuts [from, to) at the buckets of `step` (time_bucket's, from its origin) that lie wholly inside it. */
 function wholeBuckets(from: number, to: number, step: number): [number, number] | undefined {
-  const start = TIME_BUCKET_ORIGIN + ceilTo(from - TIME_BUCKET_ORIGIN, step);
-  const end = TIME_BUCKET_ORIGIN + floorTo(to - TIME_BUCKET_ORIGIN, step);
+  const start = bucketEdge(from, step, ceilTo);
+  const end = bucketEdge(to, step);
   return start < end ? [start, end] : undefined;
 }
 
@@ -192,8 +196,7 @@ export function coarsestFor(interval: Interval): SegmentSource {
 
 /** Start of the `time_bucket(interval, t)` bucket holding `t`. */
 export function bucketStart(ms: number, interval: Interval): number {
-  const step = INTERVAL_MS[interval];
-  return TIME_BUCKET_ORIGIN + floorTo(ms - TIME_BUCKET_ORIGIN, step);
+  return bucketEdge(ms, INTERVAL_MS[interval]);
 }
 
 /** Start of every bucket that overlaps the window, oldest first. */
