@@ -340,6 +340,51 @@ describe('attribution and phases', () => {
     }
   });
 
+  test('a short list names the first values of the whole ranking, with the totals of all (rollup)', async () => {
+    // Only the values that can make the list get percentiles (TopGroups); the rest still count.
+    for (const [metric, key] of [
+      ['LCP', 'element'],
+      ['INP', 'target'],
+    ] as const) {
+      const first = await get<AttributionResponse>(
+        `attribution?range=7d&metric=${metric}&by=${key}&limit=1`,
+      );
+      assert.equal(first.source, 'rollup');
+      const { of, groups, poorTotal } = exactAttribution(inWindow(data.events, first), metric, key);
+      const exact = [...groups]
+        .filter((g): g is [string, typeof of] => g[0] !== null)
+        .map(([value, events]) => ({
+          value,
+          count: events.length,
+          poor: events.filter((e) => rate(metric, e.value) === 'poor').length,
+          events,
+        }))
+        .sort((a, b) => b.poor - a.poor || b.count - a.count || a.value.localeCompare(b.value));
+      assert.ok(exact.length >= 3, `${metric} ${key}: values in the window: ${exact.length}`);
+      for (let limit = 1; limit <= exact.length; limit += 1) {
+        const body = await get<AttributionResponse>(
+          `attribution?range=7d&metric=${metric}&by=${key}&limit=${limit}`,
+        );
+        const label = `${metric} ${key} limit ${limit}`;
+        assert.equal(body.count, of.length, `${label}: count`);
+        assert.equal(body.poor, poorTotal, `${label}: poor`);
+        assertClose(
+          body.unattributed,
+          (groups.get(null)?.length ?? 0) / of.length,
+          1e-12,
+          `${label}: unattributed`,
+        );
+        assert.deepEqual(
+          body.groups.map((g) => [g.value, g.count, g.poor]),
+          exact.slice(0, limit).map((g) => [g.value, g.count, g.poor]),
+          label,
+        );
+        for (const [i, g] of body.groups.entries())
+          assertClose(g.p75, percentileCont(values(exact[i]!.events), 0.75), 0.02, label);
+      }
+    }
+  });
+
   test('after the hourly rollup: 24 hours and 7 days from rolled hours (and days) within 2%, counts exact; each hour once', async () => {
     const recent = await rollRecentAttributionHours(db.pool, now);
     assert.ok(recent.length >= 24, `recent hours rolled: ${recent.length}`);

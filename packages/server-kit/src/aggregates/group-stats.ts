@@ -89,6 +89,11 @@ export interface GroupStatsQuery {
   percentiles: readonly number[];
   /** Coarsest rollup usable (a time series may not read buckets wider than its interval). */
   coarsest?: SegmentSource;
+  /**
+   * Only these groups are shown: the answer may leave out groups that cannot be among them
+   * (it keeps ties at the edge), sparing the rollups' percentiles of the rest.
+   */
+  top?: TopGroups;
 }
 
 /** The answer and where it came from (`raw` rows or `rollup`s), for the response's `source`. */
@@ -259,9 +264,21 @@ interface RankedRow<K> {
   count: number;
   good: number;
   poor: number;
-  /** Per percentile, the bins holding the order statistics at floor and ceil of its rank. */
-  bins: number[];
+  /** Per percentile, the bins holding the order statistics at floor and ceil of its rank; null outside the top. */
+  bins: number[] | null;
 }
+
+/**
+ * Which groups a list shows: the first `limit` by `by` (descending: the most samples, or the
+ * most poor samples and then the most samples). Only those groups need their percentiles.
+ */
+export interface TopGroups {
+  limit: number;
+  by: 'count' | 'poor';
+}
+
+/** A group outside the {@link TopGroups}: its totals only. */
+export type GroupTotals<K> = Pick<GroupStatsRow<K>, 'key' | 'count' | 'good' | 'poor'>;
 
 /**
  * Per key of `bins` (a {@link binCountsSql}), the count, good and poor samples and, per
@@ -269,31 +286,57 @@ interface RankedRow<K> {
  * the running count first exceeds the rank. Computed in the database with a running sum, so a
  * group's answer is one row however many bins it fills (a 30-day page list is 300 rows, not
  * the 75,000 (page, bin) rows to parse).
+ *
+ * With `top`, the running sums (a sort of every (key, bin) cell) are computed only for the keys
+ * ranked within the first `top.limit` (ties at the edge included, so the caller's own order,
+ * labels breaking ties, still has every candidate); a NULL key is never ranked. The other keys
+ * come back with their totals and `bins` NULL. A 30-day list of 50 pages out of 300 sorts the
+ * cells of those 50 rather than of all 300.
  */
-function rankedBinsSql(p: SqlParams, bins: string, percentiles: readonly number[]): string {
+function rankedBinsSql(
+  p: SqlParams,
+  bins: string,
+  percentiles: readonly number[],
+  top?: TopGroups,
+): string {
   const ranks = percentiles.flatMap((pc) => {
     const rank = `${p.add(pc)}::float8 * (c.total - 1)`;
     return [`floor(${rank})`, `ceil(${rank})`].map((r) => `min(c.bin) FILTER (WHERE c.cum > ${r})`);
   });
-  return `SELECT c.key, max(c.total) AS count, coalesce(sum(c.good), 0) AS good,
+  const ranked = (
+    cells: string,
+  ) => `SELECT c.key, max(c.total) AS count, coalesce(sum(c.good), 0) AS good,
       coalesce(sum(c.poor), 0) AS poor, ARRAY[${ranks.join(', ')}]::int[] AS bins
     FROM (SELECT b.key, b.bin, b.good, b.poor,
                  sum(b.n) OVER (PARTITION BY b.key ORDER BY b.bin ROWS UNBOUNDED PRECEDING) AS cum,
                  sum(b.n) OVER (PARTITION BY b.key) AS total
-            FROM (${bins}) b) c
-    GROUP BY c.key ORDER BY c.key`;
+            FROM ${cells}) c
+    GROUP BY c.key`;
+  if (!top) return `${ranked(`(${bins}) b`)} ORDER BY c.key`;
+  const order = top.by === 'count' ? 't.count DESC' : 't.poor DESC, t.count DESC';
+  return `WITH b AS MATERIALIZED (${bins}),
+    t AS (SELECT key, sum(n) AS count, coalesce(sum(good), 0) AS good, coalesce(sum(poor), 0) AS poor
+            FROM b GROUP BY key),
+    k AS (SELECT r.key FROM (SELECT t.key, rank() OVER (ORDER BY ${order}) AS place
+                               FROM t WHERE t.key IS NOT NULL) r
+           WHERE r.place <= ${p.add(top.limit)})
+    ${ranked('b WHERE b.key IN (SELECT key FROM k)')}
+    UNION ALL
+    SELECT t.key, t.count, t.good, t.poor, NULL FROM t
+     WHERE t.key IS NULL OR t.key NOT IN (SELECT key FROM k)`;
 }
 
 /** The percentiles of a {@link RankedRow}: each between its two bins' values, as percentile_cont interpolates. */
 function valuesOfRanked(
   name: MetricName,
-  row: Pick<RankedRow<unknown>, 'count' | 'bins'>,
+  count: number,
+  bins: number[],
   percentiles: readonly number[],
 ): number[] {
   return percentiles.map((pc, i) => {
-    const rank = pc * (row.count - 1);
-    const lo = binValue(name, row.bins[2 * i]!);
-    const hi = binValue(name, row.bins[2 * i + 1]!);
+    const rank = pc * (count - 1);
+    const lo = binValue(name, bins[2 * i]!);
+    const hi = binValue(name, bins[2 * i + 1]!);
     return lo + (hi - lo) * (rank - Math.floor(rank));
   });
 }
@@ -310,14 +353,35 @@ export async function statsOfBins<K>(
   percentiles: readonly number[],
   metricOf: (key: K) => MetricName,
 ): Promise<GroupStatsRow<K>[]> {
-  const { rows } = await db.query<RankedRow<K>>(rankedBinsSql(p, bins, percentiles), p.values);
-  return rows.map(({ key, count, good, poor, bins: ranked }) => ({
-    key,
-    count,
-    good,
-    poor,
-    values: valuesOfRanked(metricOf(key), { count, bins: ranked }, percentiles),
-  }));
+  return (await topStatsOfBins(db, p, bins, percentiles, metricOf)).top;
+}
+
+/**
+ * {@link statsOfBins} for a list of the {@link TopGroups} `top`: the stats of the keys that can
+ * be among them (unordered), and the totals of the others. Without `top`, every key is in `top`.
+ */
+export async function topStatsOfBins<K>(
+  db: Pool,
+  p: SqlParams,
+  bins: string,
+  percentiles: readonly number[],
+  metricOf: (key: K) => MetricName,
+  top?: TopGroups,
+): Promise<{ top: GroupStatsRow<K>[]; rest: GroupTotals<K>[] }> {
+  const { rows } = await db.query<RankedRow<K>>(rankedBinsSql(p, bins, percentiles, top), p.values);
+  const answer: { top: GroupStatsRow<K>[]; rest: GroupTotals<K>[] } = { top: [], rest: [] };
+  for (const { key, count, good, poor, bins: ranked } of rows) {
+    if (ranked === null) answer.rest.push({ key, count, good, poor });
+    else
+      answer.top.push({
+        key,
+        count,
+        good,
+        poor,
+        values: valuesOfRanked(metricOf(key), count, ranked, percentiles),
+      });
+  }
+  return answer;
 }
 
 async function rollupGroupStats<K>(
@@ -329,7 +393,7 @@ async function rollupGroupStats<K>(
   const p = new SqlParams();
   const source = await rollupSource(readers, rollup);
   const bins = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
-  return statsOfBins(readers.db, p, bins, q.percentiles, metricOf);
+  return (await topStatsOfBins(readers.db, p, bins, q.percentiles, metricOf, q.top)).top;
 }
 
 /**

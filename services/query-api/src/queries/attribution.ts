@@ -26,7 +26,7 @@ import {
   type Filters,
   SqlParams,
   type TimeWindow,
-  statsOfBins,
+  topStatsOfBins,
   toGroupStats,
   type Answered,
   type Readers,
@@ -90,11 +90,15 @@ export async function queryAttribution(
                SELECT nullif(r.value, ${p.add(NONE_VALUE)}), r.bin, r.rating, r.n
                  FROM (${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: q.by })}) r) s
         GROUP BY 1, 2`;
-    const stats = await statsOfBins<string | null>(readers.db, p, bins, [0.75], () => q.metric);
-    groups = stats.map(({ values, ...g }) => ({
-      ...g,
-      p75: values[0] ?? null,
-    }));
+    // Percentiles only for the values that can make the list; the rest count in the totals.
+    const stats = await topStatsOfBins<string | null>(readers.db, p, bins, [0.75], () => q.metric, {
+      limit: q.limit,
+      by: 'poor',
+    });
+    groups = [
+      ...stats.top.map(({ values, ...g }) => ({ ...g, p75: values[0] ?? null })),
+      ...stats.rest.map((g) => ({ ...g, p75: null })),
+    ];
   }
   const count = groups.reduce((s, g) => s + g.count, 0);
   const poor = groups.reduce((s, g) => s + g.poor, 0);

@@ -4,6 +4,7 @@ import {
   type TimeWindow,
   groupStats,
   toGroupStats,
+  type TopGroups,
   type Answered,
   type Readers,
 } from '@rum/server-kit/aggregates';
@@ -13,6 +14,8 @@ export interface PageStatsQuery {
   window: TimeWindow;
   metric: MetricName;
   groupBy: PageGrouping;
+  /** Only these pages are listed (the answer may leave out the others). */
+  top?: TopGroups;
 }
 
 interface Label {
@@ -24,7 +27,8 @@ interface Label {
 
 /**
  * p75, count and shares of `metric` for every page (or every route template, per website) with
- * samples in the window (unsorted). A route's `pages` counts the page paths it covers.
+ * samples in the window (unsorted); with `top`, at least those that can be among the top. A
+ * route's `pages` counts the page paths it covers.
  */
 export async function pageStats(
   readers: Readers,
@@ -37,6 +41,7 @@ export async function pageStats(
       window: q.window,
       groupBy: { column: q.groupBy },
       percentiles: [0.75],
+      ...(q.top ? { top: q.top } : {}),
     },
     () => q.metric,
   );
@@ -58,6 +63,12 @@ export async function pageStats(
     if (!label) return [];
     return [{ ...label, ...toGroupStats(q.metric, { ...r, p75: r.values[0] ?? null }) }];
   });
+  // A page without its label (deleted since its rows were rolled up) is left out, so a top may
+  // fall short: then every page is read, as a list without a top would have been.
+  if (q.top && pages.length < rows.length) {
+    const { top: _top, ...every } = q;
+    return pageStats(readers, every);
+  }
   return { source, rows: pages };
 }
 

@@ -7,7 +7,7 @@ export async function queryPages(
   readers: Readers,
   q: PageStatsQuery & { limit: number },
 ): Promise<Answered<PageStats[]>> {
-  const { source, rows } = await pageStats(readers, q);
+  const { source, rows } = await pageStats(readers, { ...q, top: { limit: q.limit, by: 'count' } });
   return {
     source,
     rows: rows.sort((a, b) => b.count - a.count || byLabel(a, b)).slice(0, q.limit),
