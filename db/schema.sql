@@ -367,8 +367,10 @@ FROM metrics_hourly_overall
 GROUP BY 1, project_id, name, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_overall_project_idx ON metrics_hourly_overall (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_overall_project_idx ON metrics_daily_overall (project_id, name, bucket DESC);
+-- Every bin rollup's indexes carry the columns a read takes (INCLUDE), so the query API reads
+-- a window's rows by an index-only scan (migration 0020 says what the bucket index cost).
+CREATE INDEX IF NOT EXISTS metrics_hourly_overall_project_idx ON metrics_hourly_overall (project_id, name, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_overall_project_idx ON metrics_daily_overall (project_id, name, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_page
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -388,10 +390,10 @@ FROM metrics_hourly_by_page
 GROUP BY 1, project_id, name, page_id, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_project_idx ON metrics_hourly_by_page (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_value_idx ON metrics_hourly_by_page (project_id, name, page_id, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_page_project_idx ON metrics_daily_by_page (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_page_value_idx ON metrics_daily_by_page (project_id, name, page_id, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_project_idx ON metrics_hourly_by_page (project_id, name, bucket DESC) INCLUDE (page_id, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_value_idx ON metrics_hourly_by_page (project_id, name, page_id, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_project_idx ON metrics_daily_by_page (project_id, name, bucket DESC) INCLUDE (page_id, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_value_idx ON metrics_daily_by_page (project_id, name, page_id, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_device
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -411,10 +413,10 @@ FROM metrics_hourly_by_device
 GROUP BY 1, project_id, name, device_type, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_device_project_idx ON metrics_hourly_by_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_device_value_idx ON metrics_hourly_by_device (project_id, name, device_type, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_device_project_idx ON metrics_daily_by_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_device_value_idx ON metrics_daily_by_device (project_id, name, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_device_project_idx ON metrics_hourly_by_device (project_id, name, bucket DESC) INCLUDE (device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_device_value_idx ON metrics_hourly_by_device (project_id, name, device_type, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_device_project_idx ON metrics_daily_by_device (project_id, name, bucket DESC) INCLUDE (device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_device_value_idx ON metrics_daily_by_device (project_id, name, device_type, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_browser
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -434,10 +436,10 @@ FROM metrics_hourly_by_browser
 GROUP BY 1, project_id, name, browser, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_browser_project_idx ON metrics_hourly_by_browser (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_browser_value_idx ON metrics_hourly_by_browser (project_id, name, browser, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_browser_project_idx ON metrics_daily_by_browser (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_browser_value_idx ON metrics_daily_by_browser (project_id, name, browser, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_browser_project_idx ON metrics_hourly_by_browser (project_id, name, bucket DESC) INCLUDE (browser, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_browser_value_idx ON metrics_hourly_by_browser (project_id, name, browser, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_browser_project_idx ON metrics_daily_by_browser (project_id, name, bucket DESC) INCLUDE (browser, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_browser_value_idx ON metrics_daily_by_browser (project_id, name, browser, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_os
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -457,10 +459,10 @@ FROM metrics_hourly_by_os
 GROUP BY 1, project_id, name, os, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_os_project_idx ON metrics_hourly_by_os (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_os_value_idx ON metrics_hourly_by_os (project_id, name, os, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_os_project_idx ON metrics_daily_by_os (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_os_value_idx ON metrics_daily_by_os (project_id, name, os, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_os_project_idx ON metrics_hourly_by_os (project_id, name, bucket DESC) INCLUDE (os, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_os_value_idx ON metrics_hourly_by_os (project_id, name, os, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_os_project_idx ON metrics_daily_by_os (project_id, name, bucket DESC) INCLUDE (os, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_os_value_idx ON metrics_daily_by_os (project_id, name, os, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_country
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -480,10 +482,10 @@ FROM metrics_hourly_by_country
 GROUP BY 1, project_id, name, country, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_country_project_idx ON metrics_hourly_by_country (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_country_value_idx ON metrics_hourly_by_country (project_id, name, country, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_country_project_idx ON metrics_daily_by_country (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_country_value_idx ON metrics_daily_by_country (project_id, name, country, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_country_project_idx ON metrics_hourly_by_country (project_id, name, bucket DESC) INCLUDE (country, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_country_value_idx ON metrics_hourly_by_country (project_id, name, country, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_country_project_idx ON metrics_daily_by_country (project_id, name, bucket DESC) INCLUDE (country, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_country_value_idx ON metrics_daily_by_country (project_id, name, country, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_connection
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -503,10 +505,10 @@ FROM metrics_hourly_by_connection
 GROUP BY 1, project_id, name, connection, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_project_idx ON metrics_hourly_by_connection (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_value_idx ON metrics_hourly_by_connection (project_id, name, connection, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_project_idx ON metrics_daily_by_connection (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_value_idx ON metrics_daily_by_connection (project_id, name, connection, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_project_idx ON metrics_hourly_by_connection (project_id, name, bucket DESC) INCLUDE (connection, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_connection_value_idx ON metrics_hourly_by_connection (project_id, name, connection, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_project_idx ON metrics_daily_by_connection (project_id, name, bucket DESC) INCLUDE (connection, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_connection_value_idx ON metrics_daily_by_connection (project_id, name, connection, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_navigation_type
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -526,10 +528,10 @@ FROM metrics_hourly_by_navigation_type
 GROUP BY 1, project_id, name, navigation_type, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_project_idx ON metrics_hourly_by_navigation_type (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_value_idx ON metrics_hourly_by_navigation_type (project_id, name, navigation_type, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_project_idx ON metrics_daily_by_navigation_type (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_value_idx ON metrics_daily_by_navigation_type (project_id, name, navigation_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_project_idx ON metrics_hourly_by_navigation_type (project_id, name, bucket DESC) INCLUDE (navigation_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_navigation_type_value_idx ON metrics_hourly_by_navigation_type (project_id, name, navigation_type, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_project_idx ON metrics_daily_by_navigation_type (project_id, name, bucket DESC) INCLUDE (navigation_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_navigation_type_value_idx ON metrics_daily_by_navigation_type (project_id, name, navigation_type, bucket DESC) INCLUDE (rating, bin, samples);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_release
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,
@@ -549,10 +551,10 @@ FROM metrics_hourly_by_release
 GROUP BY 1, project_id, name, release, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_project_idx ON metrics_hourly_by_release (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_value_idx ON metrics_hourly_by_release (project_id, name, release, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_release_project_idx ON metrics_daily_by_release (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_release_value_idx ON metrics_daily_by_release (project_id, name, release, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_project_idx ON metrics_hourly_by_release (project_id, name, bucket DESC) INCLUDE (release, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_release_value_idx ON metrics_hourly_by_release (project_id, name, release, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_release_project_idx ON metrics_daily_by_release (project_id, name, bucket DESC) INCLUDE (release, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_release_value_idx ON metrics_daily_by_release (project_id, name, release, bucket DESC) INCLUDE (rating, bin, samples);
 
 -- CrUX's query shapes (migration 0012): the one pair keyed by two dimensions, page and device
 -- type (a url on a form factor; planFor reads it for exactly that combination), bounded by
@@ -576,10 +578,10 @@ FROM metrics_hourly_by_page_device
 GROUP BY 1, project_id, name, page_id, device_type, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_device_project_idx ON metrics_hourly_by_page_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_device_value_idx ON metrics_hourly_by_page_device (project_id, name, page_id, device_type, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_page_device_project_idx ON metrics_daily_by_page_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_page_device_value_idx ON metrics_daily_by_page_device (project_id, name, page_id, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_device_project_idx ON metrics_hourly_by_page_device (project_id, name, bucket DESC) INCLUDE (page_id, device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_page_device_value_idx ON metrics_hourly_by_page_device (project_id, name, page_id, device_type, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_device_project_idx ON metrics_daily_by_page_device (project_id, name, bucket DESC) INCLUDE (page_id, device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_page_device_value_idx ON metrics_daily_by_page_device (project_id, name, page_id, device_type, bucket DESC) INCLUDE (rating, bin, samples);
 
 -- `name` is always 'TTFB': kept so every query's filters apply to this pair unchanged.
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_page_loads
@@ -653,10 +655,10 @@ FROM metrics_hourly_by_route
 GROUP BY 1, project_id, name, website_id, route, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_project_idx ON metrics_hourly_by_route (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_value_idx ON metrics_hourly_by_route (project_id, name, route, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_route_project_idx ON metrics_daily_by_route (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_route_value_idx ON metrics_daily_by_route (project_id, name, route, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_project_idx ON metrics_hourly_by_route (project_id, name, bucket DESC) INCLUDE (website_id, route, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_value_idx ON metrics_hourly_by_route (project_id, name, route, bucket DESC) INCLUDE (website_id, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_project_idx ON metrics_daily_by_route (project_id, name, bucket DESC) INCLUDE (website_id, route, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_value_idx ON metrics_daily_by_route (project_id, name, route, bucket DESC) INCLUDE (website_id, rating, bin, samples);
 
 -- Keyed by route and device type together (migration 0017): a route on a form factor.
 CREATE MATERIALIZED VIEW IF NOT EXISTS metrics_hourly_by_route_device
@@ -677,10 +679,10 @@ FROM metrics_hourly_by_route_device
 GROUP BY 1, project_id, name, website_id, route, device_type, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_device_project_idx ON metrics_hourly_by_route_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_device_value_idx ON metrics_hourly_by_route_device (project_id, name, route, device_type, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_project_idx ON metrics_daily_by_route_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_value_idx ON metrics_daily_by_route_device (project_id, name, route, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_device_project_idx ON metrics_hourly_by_route_device (project_id, name, bucket DESC) INCLUDE (website_id, route, device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_hourly_by_route_device_value_idx ON metrics_hourly_by_route_device (project_id, name, route, device_type, bucket DESC) INCLUDE (website_id, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_project_idx ON metrics_daily_by_route_device (project_id, name, bucket DESC) INCLUDE (website_id, route, device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_daily_by_route_device_value_idx ON metrics_daily_by_route_device (project_id, name, route, device_type, bucket DESC) INCLUDE (website_id, rating, bin, samples);
 
 -- Weekly rollups of the keys with many values (migration 0015): a 30-day window reads its
 -- whole weeks here. Weeks start Monday 00:00 UTC; refreshed hourly 30 days back, a week a few
@@ -721,14 +723,14 @@ FROM metrics_daily_by_page_device
 GROUP BY 1, project_id, name, page_id, device_type, rating, bin
 WITH NO DATA;
 
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_project_idx ON metrics_weekly_by_page (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_value_idx ON metrics_weekly_by_page (project_id, name, page_id, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_route_project_idx ON metrics_weekly_by_route (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_route_value_idx ON metrics_weekly_by_route (project_id, name, route, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_country_project_idx ON metrics_weekly_by_country (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_country_value_idx ON metrics_weekly_by_country (project_id, name, country, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_project_idx ON metrics_weekly_by_page_device (project_id, name, bucket DESC);
-CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_value_idx ON metrics_weekly_by_page_device (project_id, name, page_id, device_type, bucket DESC);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_project_idx ON metrics_weekly_by_page (project_id, name, bucket DESC) INCLUDE (page_id, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_value_idx ON metrics_weekly_by_page (project_id, name, page_id, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_route_project_idx ON metrics_weekly_by_route (project_id, name, bucket DESC) INCLUDE (website_id, route, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_route_value_idx ON metrics_weekly_by_route (project_id, name, route, bucket DESC) INCLUDE (website_id, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_country_project_idx ON metrics_weekly_by_country (project_id, name, bucket DESC) INCLUDE (country, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_country_value_idx ON metrics_weekly_by_country (project_id, name, country, bucket DESC) INCLUDE (rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_project_idx ON metrics_weekly_by_page_device (project_id, name, bucket DESC) INCLUDE (page_id, device_type, rating, bin, samples);
+CREATE INDEX IF NOT EXISTS metrics_weekly_by_page_device_value_idx ON metrics_weekly_by_page_device (project_id, name, page_id, device_type, bucket DESC) INCLUDE (rating, bin, samples);
 
 SELECT add_continuous_aggregate_policy('metrics_weekly_by_page',
   start_offset => INTERVAL '30 days', end_offset => INTERVAL '3 hours',
