@@ -11,7 +11,7 @@ import { refreshRollup } from './migrations.ts';
 import { ROUTE_KEYED, rollupViewsOf } from './aggregates/sql-identifiers.ts';
 
 /**
- * The rollups keyed by route (migrations 0014, 0015, 0017), each after the one it is built on
+ * The rollups keyed by route (migrations 0014, 0015, 0017, 0021), each after the one it is built on
  * (hourly, daily, weekly).
  */
 const ROUTE_ROLLUP_VIEWS = [...ROUTE_KEYED].flatMap((key) => Object.values(rollupViewsOf(key)));

@@ -21,9 +21,10 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (32), compression of both hypertables and of
-  // the 14 daily rollups, retention of both hypertables and of the hourly attribution.
-  assert.equal(jobs.length, 32 + 32 + 2 + 14 + 2 + 1, 'no policy is added twice');
+  // A refresh and a retention policy per rollup (32 of bins, 9 packed), compression of both
+  // hypertables and of the 14 daily bin rollups, retention of both hypertables and of the
+  // hourly attribution.
+  assert.equal(jobs.length, 41 + 41 + 2 + 14 + 2 + 1, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -96,16 +97,21 @@ const DIMENSIONS = [
 ];
 const WEEKLY = ['by_page', 'by_route', 'by_country', 'by_page_device'];
 const PAGE_LOADS = ['page_loads', 'page_loads_by_connection'];
-const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), ...PAGE_LOADS].flatMap((key) => [
-  `metrics_hourly_${key}`,
-  `metrics_daily_${key}`,
-  ...(WEEKLY.includes(key) ? [`metrics_weekly_${key}`] : []),
-]);
+/** The keys whose bins are packed too (migration 0021), in `metrics_<tier>_by_<key>_packed`. */
+const PACKED = ['by_page', 'by_route', 'by_country'];
+const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), ...PAGE_LOADS].flatMap((key) =>
+  ['hourly', 'daily', ...(WEEKLY.includes(key) ? ['weekly'] : [])].flatMap((tier) => [
+    `metrics_${tier}_${key}`,
+    ...(PACKED.includes(key) ? [`metrics_${tier}_${key}_packed`] : []),
+  ]),
+);
 const ROLLUP_VIEWS = [...ROLLUPS].sort();
-/** The rollups that keep bins (all but the page loads, which count TTFB samples only). */
-const BIN_ROLLUP_VIEWS = ROLLUP_VIEWS.filter((v) => !v.includes('_page_loads'));
+/** The rollups that keep a row per bin (all but the page loads, which count TTFB samples only, and the packed ones). */
+const BIN_ROLLUP_VIEWS = ROLLUP_VIEWS.filter(
+  (v) => !v.includes('_page_loads') && !v.endsWith('_packed'),
+);
 
-test('hourly, daily and weekly rollups are continuous aggregates, each daily one on top of its hourly one, each weekly one on its daily one', async () => {
+test('hourly, daily and weekly rollups are continuous aggregates, each daily one on top of its hourly one, each weekly one on its daily one, each packed one on its bin rollup', async () => {
   const caggs = await q<{ view_name: string; hypertable_name: string; materialized_only: boolean }>(
     `SELECT view_name, hypertable_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
   );
@@ -124,7 +130,8 @@ test('hourly, daily and weekly rollups are continuous aggregates, each daily one
   );
   const parentOf = (view: string) => parents.find((c) => c.view_name === view)!.parent;
   for (const view of ROLLUP_VIEWS) {
-    if (view.startsWith('metrics_hourly_')) {
+    if (view.endsWith('_packed')) assert.equal(parentOf(view), view.replace(/_packed$/, ''), view);
+    else if (view.startsWith('metrics_hourly_')) {
       assert.equal(hypertableOf(view), 'metrics', view);
       assert.equal(parentOf(view), null, view);
     } else if (view.startsWith('metrics_daily_'))
@@ -176,7 +183,9 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
       view,
     );
     assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);
-    assert.equal(find('policy_compression', view)?.config.compress_after, '7 days', view);
+    // The packed rollups are not compressed (migration 0021 says why).
+    const compressAfter = view.endsWith('_packed') ? undefined : '7 days';
+    assert.equal(find('policy_compression', view)?.config.compress_after, compressAfter, view);
   }
   for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_weekly_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '5 years', view);

@@ -14,7 +14,7 @@ import type {
   PagesResponse,
   SummaryResponse,
 } from '@rum/contract';
-import { RollupCatalog, resolveWindow, segments } from '@rum/server-kit/aggregates';
+import { PACKED_ROLLUPS, RollupCatalog, resolveWindow, segments } from '@rum/server-kit/aggregates';
 import { connectTestRedis } from '@rum/testing';
 import { rerollAttributionDays, rollSettledAttributionDays } from '@rum/server-kit';
 import {
@@ -191,7 +191,15 @@ test('attribution weeks: each settled week rolled once, as the sum of its days; 
 test('those answers come from the weekly rows: deleting the daily rows of the whole weeks changes nothing', async () => {
   const catalog = new RollupCatalog(fixture.db.pool);
   const window = resolveWindow({ range: '30d' }, fixture.now);
-  for (const key of ['page', 'route', 'country', 'pageDevice'] as const) {
+  // The bin rollups, and the packed ones the lists of pages, routes and countries read.
+  const keys = [
+    'page',
+    'route',
+    'country',
+    'pageDevice',
+    ...Object.values(PACKED_ROLLUPS),
+  ] as const;
+  for (const key of keys) {
     const [tables, marks] = await Promise.all([catalog.tables(key), catalog.watermarks(key)]);
     const weeks = segments(window, 'weekly', marks).filter((s) => s.source === 'weekly');
     assert.equal(weeks.length, 1, `${key}: the window's whole weeks are materialised`);

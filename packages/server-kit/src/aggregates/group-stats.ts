@@ -14,10 +14,12 @@
  *   p x (n - 1), interpolated), each order statistic taken as the value of the bin that holds
  *   it; the database finds those bins ({@link statsOfBins}), so each group comes back as one
  *   row. Shares come from the `rating` the rollups keep. Percentiles are never averaged.
+ * - Packed: for the keys with many values (pages, routes, countries) the same bins and the same
+ *   percentiles, from the packed rollups (a row per bucket and key rather than per bucket, key,
+ *   bin and rating), summed in packed-bins.ts.
  */
 import {
   THRESHOLDS,
-  binValue,
   rate,
   type GroupStats,
   type Interval,
@@ -26,12 +28,16 @@ import {
   type Source,
 } from '@rum/contract';
 import type { Pool } from '../db.ts';
+import { valuesAtBins, type RankedRow } from './bin-percentiles.ts';
 import { whereClause, type Filters } from './filters.ts';
 import type { RollupCatalog, RollupTables } from './rollup-catalog.ts';
+import { rankedRowsOfPacked } from './packed-bins.ts';
 import { SqlParams } from './sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
+  ROUTE_KEYED,
+  packedRollupOf,
   routeKey,
   type BinRollupKey,
   type GroupColumn,
@@ -40,7 +46,7 @@ import {
   type SegmentSource,
   type SegmentTable,
 } from './sql-identifiers.ts';
-import { segments, type TimeWindow, type Watermarks } from './window.ts';
+import { segments, type Segment, type TimeWindow, type Watermarks } from './window.ts';
 
 /** What the aggregate queries read: the pool, and where the rollups are (the app has both). */
 export interface Readers {
@@ -174,6 +180,40 @@ function groupExpression(
 }
 
 /**
+ * One `SELECT key, <columns> FROM <relation> m WHERE ...` per segment of the window, each
+ * reading the relation `source` has for it; `columns` names what a row of that relation gives.
+ */
+function segmentRowsSql(
+  p: SqlParams,
+  filters: Filters,
+  window: TimeWindow,
+  groupBy: GroupBy | undefined,
+  source: RollupSource,
+  coarsest: SegmentSource,
+  columns: (t: SegmentTable, segment: Segment) => string,
+): Array<{ segment: Segment; sql: string }> {
+  // Route groups from the route rollups are keyed there already (raw rows join their pages);
+  // from page rows, each page's route is joined once the pages are summed.
+  const routeRows = source.tables.daily.byRoute === true;
+  return segments(window, coarsest, source.marks).map((segment) => {
+    const t = segmentTable(source, segment.source);
+    const joinPages = routeRows && byRoute(groupBy) && !t.byRoute;
+    let key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
+    if (routeRows && byRoute(groupBy)) key = routeKey(t.byRoute ? 'm' : 'pg');
+    const where = whereClause(
+      p,
+      filters,
+      'm',
+      { column: t.time, from: segment.from, to: segment.to },
+      t.byRoute,
+    );
+    const sql = `SELECT ${key} AS key, ${columns(t, segment)} FROM ${t.table} m
+      ${joinPages ? 'JOIN pages pg ON pg.id = m.page_id' : ''} WHERE ${where}`;
+    return { segment, sql };
+  });
+}
+
+/**
  * `SELECT key, bin, n, good, poor`: the samples of each bin (and how many of them are rated
  * good and poor) summed over every segment of the window, from `source`'s rollups: the
  * building block of rollup percentiles and of the histogram. `groupBy` omitted: key is 0.
@@ -189,32 +229,55 @@ export function binCountsSql(
   source: RollupSource,
   coarsest: SegmentSource = 'weekly',
 ): string {
-  // Route groups from the route rollups are keyed there already (raw rows join their pages);
-  // from page rows, each page's route is joined once the pages are summed.
-  const routeRows = source.tables.daily.byRoute === true;
-  const parts = segments(window, coarsest, source.marks).map((segment) => {
-    const t = segmentTable(source, segment.source);
-    const joinPages = routeRows && byRoute(groupBy) && !t.byRoute;
-    let key = groupBy ? groupExpression(p, groupBy, 'm', t.time) : '0';
-    if (routeRows && byRoute(groupBy)) key = routeKey(t.byRoute ? 'm' : 'pg');
-    const where = whereClause(
-      p,
-      filters,
-      'm',
-      { column: t.time, from: segment.from, to: segment.to },
-      t.byRoute,
-    );
-    return `SELECT ${key} AS key, m.bin, m.rating, ${t.samples} AS n FROM ${t.table} m
-      ${joinPages ? 'JOIN pages pg ON pg.id = m.page_id' : ''} WHERE ${where}`;
-  });
-  const union = `(${parts.join('\nUNION ALL\n')}) s`;
+  const parts = segmentRowsSql(
+    p,
+    filters,
+    window,
+    groupBy,
+    source,
+    coarsest,
+    (t) => `m.bin, m.rating, ${t.samples} AS n`,
+  );
+  const union = `(${parts.map((part) => part.sql).join('\nUNION ALL\n')}) s`;
   const [key, from] =
-    byRoute(groupBy) && !routeRows
+    byRoute(groupBy) && !source.tables.daily.byRoute
       ? [routeKey('pg'), `${union} JOIN pages pg ON pg.id = s.key`]
       : ['s.key', union];
   return `SELECT ${key} AS key, s.bin, sum(s.n) AS n, sum(s.n) FILTER (WHERE s.rating = 'good') AS good,
       sum(s.n) FILTER (WHERE s.rating = 'poor') AS poor
     FROM ${from} GROUP BY 1, 2`;
+}
+
+/**
+ * `SELECT key, samples, good, poor, bins` (see packed-bins.ts): the rows of `source`, a packed
+ * rollup (its key's groups are its own keys: not page rows grouped by route), for each rolled
+ * segment of the window, and the raw rows of the others packed alike, one row per key.
+ */
+function packedRowsSql(
+  p: SqlParams,
+  filters: Filters,
+  window: TimeWindow,
+  groupBy: GroupBy,
+  source: RollupSource,
+  coarsest: SegmentSource = 'weekly',
+): string {
+  const parts = segmentRowsSql(p, filters, window, groupBy, source, coarsest, (_t, segment) =>
+    segment.source === 'raw'
+      ? 'm.bin, m.rating'
+      : 'm.samples::float8 AS samples, m.good::float8 AS good, m.poor::float8 AS poor, m.bins',
+  );
+  const rolled = parts.filter((part) => part.segment.source !== 'raw').map((part) => part.sql);
+  const raw = parts.filter((part) => part.segment.source === 'raw').map((part) => part.sql);
+  if (raw.length > 0)
+    rolled.push(`SELECT b.key, sum(b.n)::float8 AS samples, sum(b.good)::float8 AS good,
+        sum(b.poor)::float8 AS poor,
+        string_agg(int2send(b.bin) || int8send(b.n), ''::bytea) AS bins
+      FROM (SELECT s.key, s.bin, count(*) AS n,
+                   count(*) FILTER (WHERE s.rating = 'good') AS good,
+                   count(*) FILTER (WHERE s.rating = 'poor') AS poor
+              FROM (${raw.join('\nUNION ALL\n')}) s GROUP BY s.key, s.bin) b
+      GROUP BY b.key`);
+  return rolled.join('\nUNION ALL\n');
 }
 
 interface RawRow<K> {
@@ -256,16 +319,6 @@ async function rawGroupStats<K>(db: Pool, q: GroupStatsQuery): Promise<GroupStat
     good: r.good,
     poor: r.poor,
   }));
-}
-
-/** One group's count, good, poor, and per percentile the bins of its two order statistics. */
-interface RankedRow<K> {
-  key: K;
-  count: number;
-  good: number;
-  poor: number;
-  /** Per percentile, the bins holding the order statistics at floor and ceil of its rank; null outside the top. */
-  bins: number[] | null;
 }
 
 /**
@@ -326,21 +379,6 @@ function rankedBinsSql(
      WHERE t.key IS NULL OR t.key NOT IN (SELECT key FROM k)`;
 }
 
-/** The percentiles of a {@link RankedRow}: each between its two bins' values, as percentile_cont interpolates. */
-function valuesOfRanked(
-  name: MetricName,
-  count: number,
-  bins: number[],
-  percentiles: readonly number[],
-): number[] {
-  return percentiles.map((pc, i) => {
-    const rank = pc * (count - 1);
-    const lo = binValue(name, bins[2 * i]!);
-    const hi = binValue(name, bins[2 * i + 1]!);
-    return lo + (hi - lo) * (rank - Math.floor(rank));
-  });
-}
-
 /**
  * Count, good, poor and percentiles per key of `bins`, a query of `(key, bin, n, good, poor)`
  * rows (a {@link binCountsSql}, or any sum of bins) with its parameters in `p`, keys ascending.
@@ -369,16 +407,25 @@ export async function topStatsOfBins<K>(
   top?: TopGroups,
 ): Promise<{ top: GroupStatsRow<K>[]; rest: GroupTotals<K>[] }> {
   const { rows } = await db.query<RankedRow<K>>(rankedBinsSql(p, bins, percentiles, top), p.values);
+  return statsOfRanked(rows, percentiles, metricOf);
+}
+
+/** The stats of the ranked rows (with their bins), and the totals of the others. */
+function statsOfRanked<K>(
+  rows: RankedRow<K>[],
+  percentiles: readonly number[],
+  metricOf: (key: K) => MetricName,
+): { top: GroupStatsRow<K>[]; rest: GroupTotals<K>[] } {
   const answer: { top: GroupStatsRow<K>[]; rest: GroupTotals<K>[] } = { top: [], rest: [] };
-  for (const { key, count, good, poor, bins: ranked } of rows) {
-    if (ranked === null) answer.rest.push({ key, count, good, poor });
+  for (const { key, count, good, poor, bins } of rows) {
+    if (bins === null) answer.rest.push({ key, count, good, poor });
     else
       answer.top.push({
         key,
         count,
         good,
         poor,
-        values: valuesOfRanked(metricOf(key), count, ranked, percentiles),
+        values: valuesAtBins(metricOf(key), count, bins, percentiles),
       });
   }
   return answer;
@@ -391,6 +438,14 @@ async function rollupGroupStats<K>(
   metricOf: (key: K) => MetricName,
 ): Promise<GroupStatsRow<K>[]> {
   const p = new SqlParams();
+  const packed = packedRollupOf(rollup);
+  // Page rows grouped by route are summed per route after their pages are joined: bin rows.
+  if (packed && !(byRoute(q.groupBy) && !ROUTE_KEYED.has(rollup))) {
+    const source = await rollupSource(readers, packed);
+    const rows = packedRowsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
+    const ranked = await rankedRowsOfPacked<K>(readers.db, p, rows, q.percentiles, q.top);
+    return statsOfRanked(ranked, q.percentiles, metricOf).top;
+  }
   const source = await rollupSource(readers, rollup);
   const bins = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
   return (await topStatsOfBins(readers.db, p, bins, q.percentiles, metricOf, q.top)).top;

@@ -19,15 +19,34 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
  */
 export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route' | 'routeDevice';
 
-/** The rollups keyed by route (website, route template) rather than page. */
-export const ROUTE_KEYED: ReadonlySet<RollupKey> = new Set(['route', 'routeDevice']);
+/**
+ * The packed bin rollups (migration 0021): per (bucket, metric, key), the bins of a bin rollup's
+ * rows packed into one row, for the keys with many values, whose lists summed hundreds of
+ * thousands of (key, bin) rows in the executor (packed-bins.ts reads them).
+ */
+export const PACKED_ROLLUPS = {
+  page: 'pagePacked',
+  route: 'routePacked',
+  country: 'countryPacked',
+} as const satisfies Partial<Record<BinRollupKey, string>>;
+export type PackedRollupKey = (typeof PACKED_ROLLUPS)[keyof typeof PACKED_ROLLUPS];
+
+/** The packed rollups of `key`'s bins, if it has them. */
+export const packedRollupOf = (key: BinRollupKey): PackedRollupKey | undefined =>
+  key in PACKED_ROLLUPS ? PACKED_ROLLUPS[key as keyof typeof PACKED_ROLLUPS] : undefined;
+
+/**
+ * The rollups keyed by route (website, route template) rather than page, each after those it is
+ * built on.
+ */
+export const ROUTE_KEYED: ReadonlySet<RollupKey> = new Set(['route', 'routeDevice', 'routePacked']);
 
 /**
  * Every rollup pair: the bin rollups, and the page loads (TTFB samples) without bins, CrUX's
  * fractions (page-loads.ts): `pageLoads` per page, device type and navigation type,
  * `pageLoadsByConnection` per connection type, device type and navigation type.
  */
-export type RollupKey = BinRollupKey | 'pageLoads' | 'pageLoadsByConnection';
+export type RollupKey = BinRollupKey | PackedRollupKey | 'pageLoads' | 'pageLoadsByConnection';
 
 export interface SegmentTable {
   /** A relation name from the database's own catalog or a constant here, never from a request. */
@@ -53,6 +72,9 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   pageDevice: 'by_page_device',
   route: 'by_route',
   routeDevice: 'by_route_device',
+  pagePacked: 'by_page_packed',
+  routePacked: 'by_route_packed',
+  countryPacked: 'by_country_packed',
   pageLoads: 'page_loads',
   pageLoadsByConnection: 'page_loads_by_connection',
 };
@@ -61,7 +83,13 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
  * The keys with many values, which have a weekly rollup too (migration 0015): a 30-day window
  * of their daily rows summed up to 28 rows per (value, bin). The others' daily rows are few.
  */
-const WEEKLY_KEYS: ReadonlySet<RollupKey> = new Set(['page', 'route', 'country', 'pageDevice']);
+const WEEKLY_KEYS: ReadonlySet<RollupKey> = new Set([
+  'page',
+  'route',
+  'country',
+  'pageDevice',
+  ...Object.values(PACKED_ROLLUPS),
+]);
 
 /** The continuous aggregates of a rollup key, finest first (their materialization hypertables are read). */
 export interface RollupViews {
