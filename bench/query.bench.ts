@@ -210,7 +210,9 @@ async function rollupSizes(pool: Pool, projectId: number): Promise<void> {
     );
     emit(`rows_${view}`, rows[0]!.n, 'rows');
   }
-  for (const table of ['attribution_daily', 'attribution_weekly', 'attribution_hourly']) {
+  for (const table of ['attribution_daily', 'attribution_weekly', 'attribution_hourly'].flatMap(
+    (t) => [t, `${t}_packed`],
+  )) {
     const { rows } = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${table} WHERE project_id = $1`,
       [projectId],

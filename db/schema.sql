@@ -266,6 +266,24 @@ CREATE TABLE IF NOT EXISTS attribution_weeks (
   rolled_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- The same rows packed (0022): per bucket, metric, key, value and rating, its samples and every
+-- bin's count in a bytea (bin int2, samples int8, big-endian), written by the workers with each
+-- bucket they roll; the query API reads only these (a row per value and rating, not per bin).
+CREATE TABLE IF NOT EXISTS attribution_daily_packed (
+  bucket     timestamptz NOT NULL,
+  project_id integer NOT NULL,
+  name       text NOT NULL,
+  key        text NOT NULL,
+  value      text NOT NULL,
+  rating     text NOT NULL,
+  samples    bigint NOT NULL,
+  bins       bytea NOT NULL,
+  PRIMARY KEY (project_id, name, key, bucket, value, rating)
+);
+CREATE TABLE IF NOT EXISTS attribution_hourly_packed (LIKE attribution_daily_packed INCLUDING ALL);
+SELECT create_hypertable('attribution_hourly_packed', by_range('bucket', INTERVAL '1 day'), if_not_exists => TRUE);
+CREATE TABLE IF NOT EXISTS attribution_weekly_packed (LIKE attribution_daily_packed INCLUDING ALL);
+
 -- When each release was first and last seen (the time of its earliest and latest stored row),
 -- kept by the workers as they store rows: `GET …/releases` lists them and the dashboard marks
 -- `first_seen` on its time series. `last_seen` is brought forward at most once a minute per
@@ -1109,3 +1127,4 @@ SELECT add_retention_policy('metrics_daily_page_loads_by_connection', INTERVAL '
 SELECT add_retention_policy('metrics_daily_by_route', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('metrics_daily_by_route_device', INTERVAL '5 years', if_not_exists => TRUE);
 SELECT add_retention_policy('attribution_hourly', INTERVAL '32 days', if_not_exists => TRUE);
+SELECT add_retention_policy('attribution_hourly_packed', INTERVAL '32 days', if_not_exists => TRUE);

@@ -19,6 +19,10 @@
  *
  * The weekly rollup (db/migrations/0018) is the sum of a settled week's rolled days, so a long
  * window reads one row per value and bin for each whole week in it.
+ *
+ * Each bucket rolled into one of them is packed in the same transaction into its `_packed` twin
+ * (db/migrations/0022), a row per value and rating with its bins in a bytea: what the query API
+ * reads.
  */
 import {
   ATTRIBUTED_METRICS,
@@ -148,12 +152,24 @@ function phasesSql(metric: PhasedMetric, table: RollupTable): string {
     ON CONFLICT DO NOTHING`;
 }
 
-/** The statements that fill `table` with the bucket [$1, $2). */
+/**
+ * Packs the rows of `table` in [$1, $2) into its packed twin (migration 0022): per value and
+ * rating, the samples and each bin's count (bin int2, samples int8), what the query API reads.
+ */
+const packSql = (table: RollupTable | 'attribution_weekly'): string =>
+  `INSERT INTO ${table}_packed (bucket, project_id, name, key, value, rating, samples, bins)
+   SELECT bucket, project_id, name, key, value, rating, sum(samples),
+          string_agg(int2send(bin) || int8send(samples), ''::bytea)
+     FROM ${table} WHERE bucket >= $1 AND bucket < $2
+    GROUP BY bucket, project_id, name, key, value, rating`;
+
+/** The statements that fill `table` and its packed twin with the bucket [$1, $2). */
 const statementsFor = (table: RollupTable): string[] => [
   ...ATTRIBUTED_METRICS.flatMap((metric) =>
     ATTRIBUTION_KEYS[metric].map((key) => valuesSql(metric, key, table)),
   ),
   ...PHASED_METRICS.map((metric) => phasesSql(metric, table)),
+  packSql(table),
 ];
 
 const DAILY_STATEMENTS = statementsFor('attribution_daily');
@@ -202,6 +218,7 @@ export async function rollAttributionHour(
     );
     if (claimed.rowCount === 0) return false;
     await client.query(`DELETE FROM attribution_hourly WHERE bucket = $1`, [hour]);
+    await client.query(`DELETE FROM attribution_hourly_packed WHERE bucket = $1`, [hour]);
     for (const sql of HOURLY_STATEMENTS) await client.query(sql, [hour, next]);
     return true;
   });
@@ -319,6 +336,7 @@ export async function rollAttributionWeek(pool: Pool, week: Date): Promise<boole
         GROUP BY project_id, name, key, value, rating, bin`,
       [week, next],
     );
+    await client.query(packSql('attribution_weekly'), [week, next]);
     return true;
   });
 }
@@ -359,13 +377,15 @@ export async function rollSettledAttributionWeeks(
 export async function rerollAttributionDays(pool: Pool, from: Date, to: Date): Promise<Date[]> {
   const first = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
   await pool.query(
-    `WITH gone AS (DELETE FROM attribution_days WHERE bucket >= $1 AND bucket < $2 RETURNING bucket)
-     DELETE FROM attribution_daily WHERE bucket IN (SELECT bucket FROM gone)`,
+    `WITH gone AS (DELETE FROM attribution_days WHERE bucket >= $1 AND bucket < $2 RETURNING bucket),
+          bins AS (DELETE FROM attribution_daily WHERE bucket IN (SELECT bucket FROM gone))
+     DELETE FROM attribution_daily_packed WHERE bucket IN (SELECT bucket FROM gone)`,
     [new Date(first), to],
   );
   await pool.query(
-    `WITH gone AS (DELETE FROM attribution_weeks WHERE bucket >= $1 AND bucket < $2 RETURNING bucket)
-     DELETE FROM attribution_weekly WHERE bucket IN (SELECT bucket FROM gone)`,
+    `WITH gone AS (DELETE FROM attribution_weeks WHERE bucket >= $1 AND bucket < $2 RETURNING bucket),
+          bins AS (DELETE FROM attribution_weekly WHERE bucket IN (SELECT bucket FROM gone))
+     DELETE FROM attribution_weekly_packed WHERE bucket IN (SELECT bucket FROM gone)`,
     [new Date(weekStart(first)), to],
   );
   return rollSettledAttributionDays(pool);

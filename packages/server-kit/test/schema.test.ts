@@ -23,8 +23,8 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
   // A refresh and a retention policy per rollup (32 of bins, 9 packed), compression of both
   // hypertables and of the 14 daily bin rollups, retention of both hypertables and of the
-  // hourly attribution.
-  assert.equal(jobs.length, 41 + 41 + 2 + 14 + 2 + 1, 'no policy is added twice');
+  // hourly attribution and its packed twin.
+  assert.equal(jobs.length, 41 + 41 + 2 + 14 + 2 + 2, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -172,6 +172,7 @@ test('refresh, compression (7 days) and retention (13 months) policies are sched
   assert.equal(find('policy_retention', 'metrics')?.config.drop_after, '1 year 1 mon');
   assert.equal(find('policy_retention', 'js_errors')?.config.drop_after, '1 year 1 mon');
   assert.equal(find('policy_retention', 'attribution_hourly')?.config.drop_after, '32 days');
+  assert.equal(find('policy_retention', 'attribution_hourly_packed')?.config.drop_after, '32 days');
   for (const view of ROLLUP_VIEWS.filter((v) => v.startsWith('metrics_hourly_'))) {
     assert.equal(find('policy_retention', view)?.config.drop_after, '1 year 1 mon', view);
   }

@@ -440,3 +440,36 @@ export function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
 }
 
 export { binOf };
+
+/**
+ * Rows of the packed attribution rollups (migration 0022) that differ from their bin rollups:
+ * each packed row's bins, unpacked and summed per bin, and its samples, against the bin rows of
+ * the same bucket, value and rating, in all three tables (0: they hold the same counts).
+ */
+export async function packedAttributionMismatches(pool: Pool): Promise<number> {
+  let mismatches = 0;
+  for (const table of ['attribution_hourly', 'attribution_daily', 'attribution_weekly']) {
+    const { rows } = await pool.query<{ n: number }>(
+      `WITH unpacked AS (
+         SELECT p.bucket, p.project_id, p.name, p.key, p.value, p.rating,
+                get_byte(p.bins, o) * 256 + get_byte(p.bins, o + 1) AS bin,
+                ('x' || encode(substring(p.bins FROM o + 3 FOR 8), 'hex'))::bit(64)::bigint AS samples
+           FROM ${table}_packed p, generate_series(0, length(p.bins) - 10, 10) o),
+       packed AS (
+         SELECT bucket, project_id, name, key, value, rating, bin, sum(samples)::bigint AS samples
+           FROM unpacked GROUP BY 1, 2, 3, 4, 5, 6, 7
+         UNION ALL
+         SELECT bucket, project_id, name, key, value, rating, -1, samples FROM ${table}_packed),
+       bins AS (
+         SELECT bucket, project_id, name, key, value, rating, bin::int, sum(samples)::bigint
+           FROM ${table} GROUP BY 1, 2, 3, 4, 5, 6, 7
+         UNION ALL
+         SELECT bucket, project_id, name, key, value, rating, -1, sum(samples)::bigint
+           FROM ${table} GROUP BY 1, 2, 3, 4, 5, 6)
+       SELECT count(*)::int AS n
+         FROM ((TABLE packed EXCEPT ALL TABLE bins) UNION ALL (TABLE bins EXCEPT ALL TABLE packed)) x`,
+    );
+    mismatches += rows[0]!.n;
+  }
+  return mismatches;
+}

@@ -23,6 +23,7 @@ import {
   groupBy,
   inWindow,
   ofMetric,
+  packedAttributionMismatches,
   percentileCont,
   startQueryFixture,
   values,
@@ -184,8 +185,10 @@ test('attribution weeks: each settled week rolled once, as the sum of its days; 
     [week],
   );
   assert.equal(late.rows[0]!.n, 5, 'the back-filled samples are in the week');
+  assert.equal(await packedAttributionMismatches(fixture.db.pool), 0, 'packed as rolled again');
   await fixture.db.pool.query(`DELETE FROM metrics WHERE session_id = 'late'`);
   await rerollAttributionDays(fixture.db.pool, day, new Date(day.getTime() + 86_400_000));
+  assert.equal(await packedAttributionMismatches(fixture.db.pool), 0, 'packed as rolled back');
 });
 
 test('those answers come from the weekly rows: deleting the daily rows of the whole weeks changes nothing', async () => {
@@ -217,11 +220,13 @@ test('those answers come from the weekly rows: deleting the daily rows of the wh
   );
   assert.ok(weeks.length >= 3, `attribution: whole weeks rolled (${weeks.length})`);
   for (const { bucket } of weeks) {
-    const deleted = await fixture.db.pool.query(
-      `DELETE FROM attribution_daily WHERE bucket >= $1 AND bucket < $1::timestamptz + INTERVAL '7 days'`,
-      [bucket],
-    );
-    assert.ok((deleted.rowCount ?? 0) > 0, 'attribution: daily rows were there');
+    for (const table of ['attribution_daily', 'attribution_daily_packed']) {
+      const deleted = await fixture.db.pool.query(
+        `DELETE FROM ${table} WHERE bucket >= $1 AND bucket < $1::timestamptz + INTERVAL '7 days'`,
+        [bucket],
+      );
+      assert.ok((deleted.rowCount ?? 0) > 0, `attribution: ${table} rows were there`);
+    }
   }
   // The answers above are cached: drop them, so these are computed again.
   const redis = connectTestRedis();

@@ -38,6 +38,7 @@ import {
   type Event,
   assertClose,
   ofMetric,
+  packedAttributionMismatches,
   projectGetter,
   startQueryFixture,
   type QueryFixture,
@@ -450,6 +451,7 @@ describe('attribution and phases', () => {
     assert.equal(after.count, before.count + 5);
     assert.equal(after.poor, before.poor + 5);
     assert.equal(after.groups.find((g) => g.value === 'button#late-hour')?.count, 5);
+    assert.equal(await packedAttributionMismatches(db.pool), 0, 'the hour packed again');
 
     const day = Math.floor(hour / DAY_MS) * DAY_MS;
     const rolled = await rollSettledAttributionDays(db.pool, day + ATTRIBUTION_SETTLE_MS + DAY_MS);

@@ -31,7 +31,7 @@ import type { Pool } from '../db.ts';
 import { valuesAtBins, type RankedRow } from './bin-percentiles.ts';
 import { whereClause, type Filters } from './filters.ts';
 import type { RollupCatalog, RollupTables } from './rollup-catalog.ts';
-import { rankedRowsOfPacked } from './packed-bins.ts';
+import { packRowsSql, rankedRowsOfPacked } from './packed-bins.ts';
 import { SqlParams } from './sql-params.ts';
 import {
   DIMENSION_COLUMNS,
@@ -268,15 +268,7 @@ function packedRowsSql(
   );
   const rolled = parts.filter((part) => part.segment.source !== 'raw').map((part) => part.sql);
   const raw = parts.filter((part) => part.segment.source === 'raw').map((part) => part.sql);
-  if (raw.length > 0)
-    rolled.push(`SELECT b.key, sum(b.n)::float8 AS samples, sum(b.good)::float8 AS good,
-        sum(b.poor)::float8 AS poor,
-        string_agg(int2send(b.bin) || int8send(b.n), ''::bytea) AS bins
-      FROM (SELECT s.key, s.bin, count(*) AS n,
-                   count(*) FILTER (WHERE s.rating = 'good') AS good,
-                   count(*) FILTER (WHERE s.rating = 'poor') AS poor
-              FROM (${raw.join('\nUNION ALL\n')}) s GROUP BY s.key, s.bin) b
-      GROUP BY b.key`);
+  if (raw.length > 0) rolled.push(packRowsSql(raw.join('\nUNION ALL\n')));
   return rolled.join('\nUNION ALL\n');
 }
 
@@ -410,6 +402,22 @@ export async function topStatsOfBins<K>(
   return statsOfRanked(rows, percentiles, metricOf);
 }
 
+/**
+ * {@link topStatsOfBins} for `rows`, a query of packed rows `(key, samples, good, poor, bins)`
+ * (the packed rollups', or raw rows packed by `packRowsSql`): the same answer from the same bins.
+ */
+export async function topStatsOfPacked<K>(
+  db: Pool,
+  p: SqlParams,
+  rows: string,
+  percentiles: readonly number[],
+  metricOf: (key: K) => MetricName,
+  top?: TopGroups,
+): Promise<{ top: GroupStatsRow<K>[]; rest: GroupTotals<K>[] }> {
+  const ranked = await rankedRowsOfPacked<K>(db, p, rows, percentiles, top);
+  return statsOfRanked(ranked, percentiles, metricOf);
+}
+
 /** The stats of the ranked rows (with their bins), and the totals of the others. */
 function statsOfRanked<K>(
   rows: RankedRow<K>[],
@@ -443,8 +451,7 @@ async function rollupGroupStats<K>(
   if (packed && !(byRoute(q.groupBy) && !ROUTE_KEYED.has(rollup))) {
     const source = await rollupSource(readers, packed);
     const rows = packedRowsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
-    const ranked = await rankedRowsOfPacked<K>(readers.db, p, rows, q.percentiles, q.top);
-    return statsOfRanked(ranked, q.percentiles, metricOf).top;
+    return (await topStatsOfPacked(readers.db, p, rows, q.percentiles, metricOf, q.top)).top;
   }
   const source = await rollupSource(readers, rollup);
   const bins = binCountsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);

@@ -5,6 +5,7 @@
  */
 export * from './filters.ts';
 export * from './group-stats.ts';
+export { packRowsSql } from './packed-bins.ts';
 export * from './page-loads.ts';
 export * from './rollup-catalog.ts';
 export * from './sql-identifiers.ts';

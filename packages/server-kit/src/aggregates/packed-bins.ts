@@ -14,6 +14,20 @@ import { orderStatisticBinsOfPacked, type RankedRow } from './bin-percentiles.ts
 import type { TopGroups } from './group-stats.ts';
 import type { SqlParams } from './sql-params.ts';
 
+/**
+ * `SELECT key, samples, good, poor, bins` of `rows`, a query of `(key, bin, rating)` rows (raw
+ * rows, each one sample): one row per key, its bins packed as the packed rollups pack them.
+ */
+export function packRowsSql(rows: string): string {
+  return `SELECT b.key, sum(b.n)::float8 AS samples, sum(b.good)::float8 AS good,
+      sum(b.poor)::float8 AS poor, string_agg(int2send(b.bin::int2) || int8send(b.n), ''::bytea) AS bins
+    FROM (SELECT s.key, s.bin, count(*) AS n,
+                 count(*) FILTER (WHERE s.rating = 'good') AS good,
+                 count(*) FILTER (WHERE s.rating = 'poor') AS poor
+            FROM (${rows}) s GROUP BY s.key, s.bin) b
+    GROUP BY b.key`;
+}
+
 interface PackedTotalsRow<K> {
   key: K;
   count: number;

@@ -77,8 +77,9 @@ export function rangesSql(
 }
 
 /**
- * `SELECT value, bin, rating, samples` of the rolled buckets of `slices` from the rollups, for
- * one project, metric and key: the rollup half of an attribution or phases query.
+ * `SELECT value, rating, n, bins` of the rolled buckets of `slices` from the packed attribution
+ * rollups (a row per value and rating, its bins packed: migration 0022), for one project,
+ * metric and key: the rollup half of an attribution or phases query.
  */
 export function rolledRowsSql(
   add: (value: unknown) => string,
@@ -86,12 +87,12 @@ export function rolledRowsSql(
   q: { projectId: number; metric: string; key: string },
 ): string {
   const where = `a.project_id = ${add(q.projectId)} AND a.name = ${add(q.metric)} AND a.key = ${add(q.key)}`;
-  return `SELECT a.value, a.bin, a.rating, a.samples::float8 AS n FROM attribution_weekly a
-           WHERE ${where} AND a.bucket = ANY(${add(slices.weeks)}::timestamptz[])
-          UNION ALL
-          SELECT a.value, a.bin, a.rating, a.samples::float8 FROM attribution_daily a
-           WHERE ${where} AND a.bucket = ANY(${add(slices.days)}::timestamptz[])
-          UNION ALL
-          SELECT a.value, a.bin, a.rating, a.samples::float8 FROM attribution_hourly a
-           WHERE ${where} AND a.bucket = ANY(${add(slices.hours)}::timestamptz[])`;
+  const rows = (table: string, buckets: Date[]) =>
+    `SELECT a.value, a.rating, a.samples::float8 AS n, a.bins FROM ${table} a
+      WHERE ${where} AND a.bucket = ANY(${add(buckets)}::timestamptz[])`;
+  return [
+    rows('attribution_weekly_packed', slices.weeks),
+    rows('attribution_daily_packed', slices.days),
+    rows('attribution_hourly_packed', slices.hours),
+  ].join('\nUNION ALL\n');
 }

@@ -4,8 +4,8 @@
  * samples each accounts for.
  *
  * Raw rows only (no rolled hour or day in the window, or a dimension filter set): exact
- * `percentile_cont`. Otherwise bins summed over raw rows and the attribution rollups (within
- * 2%, like the other rollups); there a value outside a day's (or hour's) top
+ * `percentile_cont`. Otherwise bins summed over raw rows and the packed attribution rollups
+ * (within 2%, like the other rollups); there a value outside a day's (or hour's) top
  * {@link ATTRIBUTION_TOP_VALUES} counts under `(other)` for that day (or hour).
  */
 import {
@@ -26,7 +26,8 @@ import {
   type Filters,
   SqlParams,
   type TimeWindow,
-  topStatsOfBins,
+  packRowsSql,
+  topStatsOfPacked,
   toGroupStats,
   type Answered,
   type Readers,
@@ -82,19 +83,25 @@ export async function queryAttribution(
     groups = rows;
   } else {
     source = 'rollup';
-    const bins = `SELECT key, bin, sum(n) AS n, sum(n) FILTER (WHERE rating = 'good') AS good,
-              sum(n) FILTER (WHERE rating = 'poor') AS poor
-         FROM (SELECT ${value} AS key, m.bin, ${ratingSql('m', q.metric)} AS rating, 1::float8 AS n
-                 FROM metrics m WHERE ${where} AND ${raw}
-               UNION ALL
-               SELECT nullif(r.value, ${p.add(NONE_VALUE)}), r.bin, r.rating, r.n
-                 FROM (${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: q.by })}) r) s
-        GROUP BY 1, 2`;
+    const rows = `${packRowsSql(`SELECT ${value} AS key, m.bin, ${ratingSql('m', q.metric)} AS rating
+                                    FROM metrics m WHERE ${where} AND ${raw}`)}
+      UNION ALL
+      SELECT nullif(r.value, ${p.add(NONE_VALUE)}), r.n,
+             CASE WHEN r.rating = 'good' THEN r.n ELSE 0 END,
+             CASE WHEN r.rating = 'poor' THEN r.n ELSE 0 END, r.bins
+        FROM (${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: q.by })}) r`;
     // Percentiles only for the values that can make the list; the rest count in the totals.
-    const stats = await topStatsOfBins<string | null>(readers.db, p, bins, [0.75], () => q.metric, {
-      limit: q.limit,
-      by: 'poor',
-    });
+    const stats = await topStatsOfPacked<string | null>(
+      readers.db,
+      p,
+      rows,
+      [0.75],
+      () => q.metric,
+      {
+        limit: q.limit,
+        by: 'poor',
+      },
+    );
     groups = [
       ...stats.top.map(({ values, ...g }) => ({ ...g, p75: values[0] ?? null })),
       ...stats.rest.map((g) => ({ ...g, p75: null })),

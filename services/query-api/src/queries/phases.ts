@@ -1,7 +1,7 @@
 /**
  * Where the time goes: p75 of each LCP subpart or INP phase, over all samples that carry it and
- * over the poor ones. Exact from raw rows, or from bins of raw rows and the attribution rollups
- * for the days and hours they hold (within 2%), as in attribution.ts.
+ * over the poor ones. Exact from raw rows, or from bins of raw rows and the packed attribution
+ * rollups for the weeks, days and hours they hold (within 2%), as in attribution.ts.
  */
 import { PHASES, THRESHOLDS, type PhaseRow, type PhasedMetric, type Source } from '@rum/contract';
 import { PHASE_KEY, durationBinSql, phaseColumnsSql, ratingSql } from '@rum/server-kit';
@@ -16,7 +16,8 @@ import {
   type Filters,
   SqlParams,
   type TimeWindow,
-  statsOfBins,
+  packRowsSql,
+  topStatsOfPacked,
   type Answered,
   type Readers,
 } from '@rum/server-kit/aggregates';
@@ -67,23 +68,24 @@ export async function queryPhases(
   } else {
     source = 'rollup';
     // One distribution per phase over all samples (key: the phase) and one over the poor ones
-    // (key: the phase and ':poor'), each read by statsOfBins.
-    const bins = `WITH s AS (
-        SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('ph', q.metric)} AS rating,
-               1::float8 AS n
-          FROM ${phases}
-         WHERE ph.v IS NOT NULL
-        UNION ALL
-        ${rolledRowsSql(add, slices, { projectId: q.filters.projectId, metric: q.metric, key: PHASE_KEY })})
-      SELECT phase AS key, bin, sum(n) AS n, NULL::float8 AS good, NULL::float8 AS poor
-        FROM s GROUP BY 1, 2
+    // (key: the phase and ':poor'), from raw rows packed alike and the packed rollups.
+    const keys = (phase: string) =>
+      `CROSS JOIN LATERAL (VALUES (${phase}), (CASE WHEN r.rating = 'poor' THEN ${phase} || ':poor' END)) k(key)
+       WHERE k.key IS NOT NULL`;
+    const raw = `SELECT ph.phase, ${durationBinSql('ph.v')} AS bin, ${ratingSql('ph', q.metric)} AS rating
+                   FROM ${phases} WHERE ph.v IS NOT NULL`;
+    const rolled = rolledRowsSql(add, slices, {
+      projectId: q.filters.projectId,
+      metric: q.metric,
+      key: PHASE_KEY,
+    });
+    const packed = `${packRowsSql(`SELECT k.key, r.bin, r.rating FROM (${raw}) r ${keys('r.phase')}`)}
       UNION ALL
-      SELECT phase || ':poor', bin, sum(n), NULL, NULL FROM s WHERE rating = 'poor' GROUP BY 1, 2`;
+      SELECT k.key, r.n, NULL, NULL, r.bins FROM (${rolled}) r ${keys('r.value')}`;
     const stats = new Map(
-      (await statsOfBins<string>(readers.db, p, bins, [0.75], () => q.metric)).map((r) => [
-        r.key,
-        { count: r.count, p75: r.values[0] ?? null },
-      ]),
+      (await topStatsOfPacked<string>(readers.db, p, packed, [0.75], () => q.metric)).top.map(
+        (r) => [r.key, { count: r.count, p75: r.values[0] ?? null }],
+      ),
     );
     for (const phase of PHASES[q.metric]) {
       rows.set(phase, {
