@@ -3,7 +3,8 @@
  * factor) read their whole weeks from the weekly rollups (migration 0015), and attribution from
  * the weekly attribution rollup (0018): counts exact and p75 within 2% of percentile_cont over
  * the same events, and the weekly rows really are what answered (the answer does not move when
- * the daily rows of those weeks are deleted).
+ * the daily rows of those weeks, bin and packed (0021, 0022), are deleted). The packed
+ * attribution rows hold exactly their bin rows, as rolled and as rolled again.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
