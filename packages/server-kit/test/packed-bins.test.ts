@@ -1,7 +1,7 @@
 /**
- * The packed bin rollups (migration 0021) on the embedded TimescaleDB: page, route and country
- * questions answered from them equal, number for number, the same questions answered from the
- * bin rollups they are built on (for lists with and without a top, time series and metric
+ * The packed bin rollups (migrations 0021, 0023) on the embedded TimescaleDB: overall, device,
+ * page, route and country questions answered from them equal, number for number, the same
+ * questions answered from the bin rollups they are built on (lists with and without a top, time series and metric
  * groups, over 24 hours, 7 and 30 days, raw rows at the window's ends included), their counts
  * are those of the raw rows, and late events reach them through TimescaleDB's invalidation
  * when the refresh policies run. Also: the bins of packed entries against a sorted array.
@@ -31,6 +31,7 @@ import { startTestDatabase, type TestDatabase } from './test-database.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const COUNTRIES = ['DE', 'FR', 'US', 'BR', 'JP', 'IN'];
+const DEVICES = ['mobile', 'desktop', 'tablet'];
 const PERCENTILES = [0.5, 0.75, 0.95];
 
 let db: TestDatabase;
@@ -49,6 +50,7 @@ interface Event {
   name: MetricName;
   value: number;
   country: string;
+  device: string;
 }
 
 async function insert(events: Event[], session: string): Promise<void> {
@@ -57,9 +59,9 @@ async function insert(events: Event[], session: string): Promise<void> {
     `INSERT INTO metrics (time, project_id, website_id, page_id, session_id, metric_id, name, value,
                           rating, device_type, browser, os, country)
      SELECT to_timestamp(e.t / 1000.0), $1, pg.website_id, pg.id, $2, 'm' || e.i, e.name, e.value,
-            e.rating, 'mobile', 'Chrome', 'Android', e.country
-       FROM unnest($3::float8[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[])
-              WITH ORDINALITY AS e(t, page, name, value, rating, country, i)
+            e.rating, e.device, 'Chrome', 'Android', e.country
+       FROM unnest($3::float8[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[],
+                   $9::text[]) WITH ORDINALITY AS e(t, page, name, value, rating, country, device, i)
        JOIN pages pg ON pg.id = e.page`,
     [
       projectId,
@@ -70,6 +72,7 @@ async function insert(events: Event[], session: string): Promise<void> {
       col((e) => e.value),
       col((e) => rate(e.name, e.value)),
       col((e) => e.country),
+      col((e) => e.device),
     ],
   );
 }
@@ -96,6 +99,7 @@ function events(count: number, from: number, to: number, seed: number): Event[] 
       name,
       value: median[name] * Math.exp(0.7 * normal),
       country: COUNTRIES[Math.floor(COUNTRIES.length * rand() ** 2)]!,
+      device: DEVICES[Math.floor(DEVICES.length * rand() ** 2)]!,
     };
   });
 }
@@ -143,11 +147,21 @@ interface Question {
   groupBy: GroupBy;
   pages?: boolean;
   country?: string;
+  device?: string;
   top?: TopGroups;
   coarsest?: GroupStatsQuery['coarsest'];
 }
 
 const QUESTIONS: Question[] = [
+  { label: 'summary', rollup: 'overall', groupBy: { column: 'metric' } },
+  { label: '6-hourly series', rollup: 'overall', groupBy: { interval: '6h' }, coarsest: 'hourly' },
+  { label: 'devices', rollup: 'device', groupBy: { column: 'device' } },
+  {
+    label: 'metrics on desktops',
+    rollup: 'device',
+    groupBy: { column: 'metric' },
+    device: 'desktop',
+  },
   { label: 'pages', rollup: 'page', groupBy: { column: 'page' } },
   {
     label: 'top 3 pages',
@@ -200,6 +214,7 @@ function query(question: Question, range: Range, name: MetricName): GroupStatsQu
       metrics: byMetric(question.groupBy) ? ['LCP', 'INP', 'CLS'] : [name],
       ...(question.pages ? { pageIds: pageIds.slice(0, 2) } : {}),
       ...(question.country ? { country: question.country } : {}),
+      ...(question.device ? { device: question.device } : {}),
     },
     window: resolveWindow({ range }, Date.now()),
     groupBy: question.groupBy,
@@ -231,7 +246,7 @@ async function assertPackedEqualsBins(
   return totals;
 }
 
-test('pages, routes and countries from the packed rollups equal the bin rollups exactly', async () => {
+test('summaries, devices, pages, routes and countries from the packed rollups equal the bin rollups exactly', async () => {
   for (const range of ['24h', '7d', '30d'] as const)
     for (const name of ['LCP', 'CLS'] as const) await assertPackedEqualsBins(range, name);
 });
@@ -272,7 +287,7 @@ test('late events reach the packed rollups when the refresh policies run', async
   );
   await db.embedded.runDuePolicies(true);
   const refreshed = await assertPackedEqualsBins('7d', 'LCP');
-  for (const label of ['pages', 'routes', 'countries'])
+  for (const label of ['summary', 'devices', 'pages', 'routes', 'countries'])
     assert.equal(refreshed.get(label), before.get(label)! + late.length, label);
 });
 

@@ -41,6 +41,7 @@ import {
   routeKey,
   type BinRollupKey,
   type GroupColumn,
+  type PackedRollupKey,
   type RollupDimension,
   type RollupKey,
   type SegmentSource,
@@ -249,11 +250,24 @@ export function binCountsSql(
 }
 
 /**
- * `SELECT key, samples, good, poor, bins` (see packed-bins.ts): the rows of `source`, a packed
- * rollup (its key's groups are its own keys: not page rows grouped by route), for each rolled
- * segment of the window, and the raw rows of the others packed alike, one row per key.
+ * The packed rollups that answer for `rollup`'s bin rollups grouped by `groupBy`, if any: none
+ * when the key has none, or when page rows are grouped by route (summed per route after their
+ * pages are joined, from bin rows).
  */
-function packedRowsSql(
+export function packedRollupFor(
+  rollup: BinRollupKey,
+  groupBy: GroupBy | undefined,
+): PackedRollupKey | undefined {
+  if (byRoute(groupBy) && !ROUTE_KEYED.has(rollup)) return undefined;
+  return packedRollupOf(rollup);
+}
+
+/**
+ * `SELECT key, samples, good, poor, bins` (see packed-bins.ts): the rows of `source`, a packed
+ * rollup ({@link packedRollupFor}), for each rolled segment of the window, and the raw rows of
+ * the others packed alike, one row per key.
+ */
+export function packedRowsSql(
   p: SqlParams,
   filters: Filters,
   window: TimeWindow,
@@ -446,9 +460,8 @@ async function rollupGroupStats<K>(
   metricOf: (key: K) => MetricName,
 ): Promise<GroupStatsRow<K>[]> {
   const p = new SqlParams();
-  const packed = packedRollupOf(rollup);
-  // Page rows grouped by route are summed per route after their pages are joined: bin rows.
-  if (packed && !(byRoute(q.groupBy) && !ROUTE_KEYED.has(rollup))) {
+  const packed = packedRollupFor(rollup, q.groupBy);
+  if (packed) {
     const source = await rollupSource(readers, packed);
     const rows = packedRowsSql(p, q.filters, q.window, q.groupBy, source, q.coarsest);
     return (await topStatsOfPacked(readers.db, p, rows, q.percentiles, metricOf, q.top)).top;

@@ -20,11 +20,14 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route' | 'routeDevice';
 
 /**
- * The packed bin rollups (migration 0021): per (bucket, metric, key), the bins of a bin rollup's
- * rows packed into one row, for the keys with many values, whose lists summed hundreds of
- * thousands of (key, bin) rows in the executor (packed-bins.ts reads them).
+ * The packed bin rollups: per (bucket, metric, key), the bins of a bin rollup's rows packed into
+ * one row, for the keys with many values (migration 0021), whose lists summed hundreds of
+ * thousands of (key, bin) rows in the executor, and for the overall and device keys (0023),
+ * which most questions read (packed-bins.ts reads them).
  */
 export const PACKED_ROLLUPS = {
+  overall: 'overallPacked',
+  device: 'devicePacked',
   page: 'pagePacked',
   route: 'routePacked',
   country: 'countryPacked',
@@ -72,6 +75,8 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   pageDevice: 'by_page_device',
   route: 'by_route',
   routeDevice: 'by_route_device',
+  overallPacked: 'overall_packed',
+  devicePacked: 'by_device_packed',
   pagePacked: 'by_page_packed',
   routePacked: 'by_route_packed',
   countryPacked: 'by_country_packed',
@@ -88,7 +93,9 @@ const WEEKLY_KEYS: ReadonlySet<RollupKey> = new Set([
   'route',
   'country',
   'pageDevice',
-  ...Object.values(PACKED_ROLLUPS),
+  'pagePacked',
+  'routePacked',
+  'countryPacked',
 ]);
 
 /** The continuous aggregates of a rollup key, finest first (their materialization hypertables are read). */

@@ -4,7 +4,8 @@
  * navigation type. Served from the daily rollups: the bin counts of each day of the span
  * ({@link binCountsSql} by `1d` bucket, raw rows only for the partial hours at the ends, from
  * the rollup planFor picks: page x device for a url on a form factor), summed per period in
- * SQL, so a year of history reads the same ~days x bins rows as one record does, and
+ * SQL, so a year of history reads the same ~days x bins rows as one record does (a row per day
+ * where the key has packed rollups, its bins summed in the query API), and
  * percentiles come from the period's summed bins (within 1%); page loads from the page-loads
  * rollups, a day's counts added to each period holding it. Small records (at most
  * {@link CRUX_EXACT_MAX_SAMPLES} samples over the span) are answered exactly from raw rows, as
@@ -14,10 +15,13 @@ import { CRUX_HISTORY_STEP_DAYS, CRUX_PERIOD_DAYS, type MetricName } from '@rum/
 import {
   SqlParams,
   binCountsSql,
+  packedRollupFor,
+  packedRowsSql,
   pageLoadsByDay,
   planFor,
   rollupSource,
   statsOfBins,
+  topStatsOfPacked,
   type GroupStatsRow,
   type Filters,
   type PageLoadsQuery,
@@ -40,34 +44,51 @@ async function periodStats(
   periods: readonly Period[],
 ): Promise<GroupStatsRow<number>[]> {
   const span = spanOf(periods);
-  const plan = planFor(filters, { interval: '1d' }, span);
-  const source = await rollupSource(readers, plan.source === 'rollup' ? plan.rollup : 'overall');
+  const byDay = { interval: '1d' } as const;
+  const plan = planFor(filters, byDay, span);
+  const packed = plan.source === 'rollup' ? packedRollupFor(plan.rollup, byDay) : undefined;
   const p = new SqlParams();
-  const days = binCountsSql(
-    p,
-    filters,
-    span,
-    { interval: '1d' },
-    source,
-    plan.source === 'raw' ? 'raw' : 'daily',
-  );
   // Periods overlap (28 days, a week apart): the days are first summed per slot between
   // consecutive period boundaries (a week), and each period sums its slots, so the join reads
-  // slots x bins rows, not days x bins x the periods holding each day (7 times more).
+  // slots (x bins) rows, not days (x bins) x the periods holding each day (7 times more).
   const bounds = [
     ...new Set(periods.flatMap((x) => [x.window.from.getTime(), x.window.to.getTime()])),
   ].sort((a, b) => a - b);
   const slotOf = (ms: number) => bounds.indexOf(ms) + 1; // width_bucket's 1-based slot
+  const slot = (day: string) =>
+    `width_bucket(${day}, ${p.add(bounds.map((ms) => new Date(ms)))}::timestamptz[])`;
   const first = p.add(periods.map((x) => slotOf(x.window.from.getTime())));
   const end = p.add(periods.map((x) => slotOf(x.window.to.getTime())));
+  const inPeriod = `JOIN unnest(${first}::int[], ${end}::int[]) WITH ORDINALITY AS per(first, stop, i)
+         ON s.slot >= per.first AND s.slot < per.stop`;
+  const metricOf = () => filters.metrics[0]!;
+  if (packed) {
+    // The packed daily rows (a row per day, migrations 0021 and 0023): each slot's bins
+    // concatenated, each period's slots summed by topStatsOfPacked.
+    const source = await rollupSource(readers, packed);
+    const days = packedRowsSql(p, filters, span, byDay, source, 'daily');
+    const rows = `SELECT per.i::int - 1 AS key, s.samples, s.good, s.poor, s.bins
+       FROM (SELECT ${slot('d.key')} AS slot, sum(d.samples) AS samples, sum(d.good) AS good,
+                    sum(d.poor) AS poor, string_agg(d.bins, ''::bytea) AS bins
+               FROM (${days}) d GROUP BY 1) s
+       ${inPeriod}`;
+    return (await topStatsOfPacked<number>(readers.db, p, rows, [0.75], metricOf)).top;
+  }
+  const source = await rollupSource(readers, plan.source === 'rollup' ? plan.rollup : 'overall');
+  const days = binCountsSql(
+    p,
+    filters,
+    span,
+    byDay,
+    source,
+    plan.source === 'raw' ? 'raw' : 'daily',
+  );
   const bins = `SELECT per.i::int - 1 AS key, s.bin, sum(s.n) AS n, sum(s.good) AS good, sum(s.poor) AS poor
-       FROM (SELECT width_bucket(d.key, ${p.add(bounds.map((ms) => new Date(ms)))}::timestamptz[]) AS slot,
-                    d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
+       FROM (SELECT ${slot('d.key')} AS slot, d.bin, sum(d.n) AS n, sum(d.good) AS good, sum(d.poor) AS poor
                FROM (${days}) d GROUP BY 1, 2) s
-       JOIN unnest(${first}::int[], ${end}::int[]) WITH ORDINALITY AS per(first, stop, i)
-         ON s.slot >= per.first AND s.slot < per.stop
+       ${inPeriod}
       GROUP BY 1, 2`;
-  return statsOfBins(readers.db, p, bins, [0.75], () => filters.metrics[0]!);
+  return statsOfBins(readers.db, p, bins, [0.75], metricOf);
 }
 
 /** Per metric, one entry per period (undefined: no sample in it); metrics without any are left out. */
