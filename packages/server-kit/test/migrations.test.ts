@@ -129,7 +129,7 @@ test('a first-release database with data migrates to the current schema: data ke
     assert.deepEqual(await catalogSnapshot(pool), freshCatalog, 'the same schema as a new install');
     // The rollups added since were materialised over the existing events by `migrate` itself.
     const samples = await rollupSamples(pool);
-    assert.equal(Object.keys(samples).length, 45);
+    assert.equal(Object.keys(samples).length, 60);
     // The page loads count TTFB samples (2,000), every other rollup every event.
     for (const [view, n] of Object.entries(samples))
       assert.equal(n, view.includes('_page_loads') ? 2000 : 6000, view);

@@ -21,10 +21,10 @@ test('migrating an up-to-date database again applies nothing and adds no policy'
     pending: [],
   });
   const jobs = await q('SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000');
-  // A refresh and a retention policy per rollup (32 of bins, 13 packed), compression of both
+  // A refresh and a retention policy per rollup (32 of bins, 28 packed), compression of both
   // hypertables and of the 14 daily bin rollups, retention of both hypertables and of the
   // hourly attribution and its packed twin.
-  assert.equal(jobs.length, 45 + 45 + 2 + 14 + 2 + 2, 'no policy is added twice');
+  assert.equal(jobs.length, 60 + 60 + 2 + 14 + 2 + 2, 'no policy is added twice');
 });
 
 test('metrics and js_errors are hypertables on time with 1-day chunks', async () => {
@@ -97,8 +97,8 @@ const DIMENSIONS = [
 ];
 const WEEKLY = ['by_page', 'by_route', 'by_country', 'by_page_device'];
 const PAGE_LOADS = ['page_loads', 'page_loads_by_connection'];
-/** The keys whose bins are packed too (migrations 0021, 0023), in `metrics_<tier>_<key>_packed`. */
-const PACKED = ['overall', 'by_device', 'by_page', 'by_route', 'by_country'];
+/** Every bin rollup's bins are packed too (migrations 0021, 0023, 0024), in `metrics_<tier>_<key>_packed`. */
+const PACKED = ['overall', ...DIMENSIONS.map((d) => `by_${d}`)];
 const ROLLUPS = ['overall', ...DIMENSIONS.map((d) => `by_${d}`), ...PAGE_LOADS].flatMap((key) =>
   ['hourly', 'daily', ...(WEEKLY.includes(key) ? ['weekly'] : [])].flatMap((tier) => [
     `metrics_${tier}_${key}`,

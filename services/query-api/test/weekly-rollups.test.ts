@@ -204,6 +204,7 @@ test('those answers come from the weekly rows: deleting the daily rows of the wh
     'pagePacked',
     'routePacked',
     'countryPacked',
+    'pageDevicePacked',
   ] as const;
   for (const key of keys) {
     const [tables, marks] = await Promise.all([catalog.tables(key), catalog.watermarks(key)]);

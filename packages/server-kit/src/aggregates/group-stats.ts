@@ -14,9 +14,9 @@
  *   p x (n - 1), interpolated), each order statistic taken as the value of the bin that holds
  *   it; the database finds those bins ({@link statsOfBins}), so each group comes back as one
  *   row. Shares come from the `rating` the rollups keep. Percentiles are never averaged.
- * - Packed: for the keys with many values (pages, routes, countries) the same bins and the same
- *   percentiles, from the packed rollups (a row per bucket and key rather than per bucket, key,
- *   bin and rating), summed in packed-bins.ts.
+ * - Packed: the same bins and the same percentiles from each bin rollup's packed twin (a row
+ *   per bucket and key rather than per bucket, key, bin and rating), summed in packed-bins.ts;
+ *   only page rows grouped by route (and the histogram) still read bin rows.
  */
 import {
   THRESHOLDS,
@@ -36,8 +36,8 @@ import { SqlParams } from './sql-params.ts';
 import {
   DIMENSION_COLUMNS,
   INTERVAL_SQL,
+  PACKED_ROLLUPS,
   ROUTE_KEYED,
-  packedRollupOf,
   routeKey,
   type BinRollupKey,
   type GroupColumn,
@@ -250,16 +250,15 @@ export function binCountsSql(
 }
 
 /**
- * The packed rollups that answer for `rollup`'s bin rollups grouped by `groupBy`, if any: none
- * when the key has none, or when page rows are grouped by route (summed per route after their
- * pages are joined, from bin rows).
+ * The packed rollups that answer for `rollup`'s bin rollups grouped by `groupBy`: none when
+ * page rows are grouped by route (summed per route after their pages are joined, from bin rows).
  */
 export function packedRollupFor(
   rollup: BinRollupKey,
   groupBy: GroupBy | undefined,
 ): PackedRollupKey | undefined {
   if (byRoute(groupBy) && !ROUTE_KEYED.has(rollup)) return undefined;
-  return packedRollupOf(rollup);
+  return PACKED_ROLLUPS[rollup];
 }
 
 /**

@@ -22,8 +22,9 @@ export type BinRollupKey = 'overall' | RollupDimension | 'pageDevice' | 'route' 
 /**
  * The packed bin rollups: per (bucket, metric, key), the bins of a bin rollup's rows packed into
  * one row, for the keys with many values (migration 0021), whose lists summed hundreds of
- * thousands of (key, bin) rows in the executor, and for the overall and device keys (0023),
- * which most questions read (packed-bins.ts reads them).
+ * thousands of (key, bin) rows in the executor, the overall and device keys (0023), which most
+ * questions read, and the rest (0024): every bin rollup has its packed twin (packed-bins.ts
+ * reads them; the histogram reads the bins themselves).
  */
 export const PACKED_ROLLUPS = {
   overall: 'overallPacked',
@@ -31,18 +32,26 @@ export const PACKED_ROLLUPS = {
   page: 'pagePacked',
   route: 'routePacked',
   country: 'countryPacked',
-} as const satisfies Partial<Record<BinRollupKey, string>>;
+  browser: 'browserPacked',
+  os: 'osPacked',
+  connection: 'connectionPacked',
+  navigationType: 'navigationTypePacked',
+  release: 'releasePacked',
+  pageDevice: 'pageDevicePacked',
+  routeDevice: 'routeDevicePacked',
+} as const satisfies Record<BinRollupKey, string>;
 export type PackedRollupKey = (typeof PACKED_ROLLUPS)[keyof typeof PACKED_ROLLUPS];
-
-/** The packed rollups of `key`'s bins, if it has them. */
-export const packedRollupOf = (key: BinRollupKey): PackedRollupKey | undefined =>
-  key in PACKED_ROLLUPS ? PACKED_ROLLUPS[key as keyof typeof PACKED_ROLLUPS] : undefined;
 
 /**
  * The rollups keyed by route (website, route template) rather than page, each after those it is
  * built on.
  */
-export const ROUTE_KEYED: ReadonlySet<RollupKey> = new Set(['route', 'routeDevice', 'routePacked']);
+export const ROUTE_KEYED: ReadonlySet<RollupKey> = new Set([
+  'route',
+  'routeDevice',
+  'routePacked',
+  'routeDevicePacked',
+]);
 
 /**
  * Every rollup pair: the bin rollups, and the page loads (TTFB samples) without bins, CrUX's
@@ -80,6 +89,13 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   pagePacked: 'by_page_packed',
   routePacked: 'by_route_packed',
   countryPacked: 'by_country_packed',
+  browserPacked: 'by_browser_packed',
+  osPacked: 'by_os_packed',
+  connectionPacked: 'by_connection_packed',
+  navigationTypePacked: 'by_navigation_type_packed',
+  releasePacked: 'by_release_packed',
+  pageDevicePacked: 'by_page_device_packed',
+  routeDevicePacked: 'by_route_device_packed',
   pageLoads: 'page_loads',
   pageLoadsByConnection: 'page_loads_by_connection',
 };
@@ -96,6 +112,7 @@ const WEEKLY_KEYS: ReadonlySet<RollupKey> = new Set([
   'pagePacked',
   'routePacked',
   'countryPacked',
+  'pageDevicePacked',
 ]);
 
 /** The continuous aggregates of a rollup key, finest first (their materialization hypertables are read). */
