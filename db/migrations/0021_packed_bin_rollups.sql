@@ -3,13 +3,14 @@
 -- (`bins`: for each (bin, rating) row of the bin rollup below it, the bin as int2 and its
 -- samples as int8, big-endian, in no particular order; a bin split across two ratings appears
 -- twice). A 30-day page list summed 236,000 (page, bin) rollup rows in the executor, at
--- 0.5-1 us a row on a 2-core machine; the same window is now about 15,000 packed rows, summed by
--- the query API (packed-bins.ts), which decodes only the listed keys' bins.
+-- 0.5-1 us a row on a 2-core machine; the same window is now 8,234 packed rows, summed by the
+-- query API (packed-bins.ts), which decodes only the listed keys' bins.
 --
 -- Each is a continuous aggregate on the bin rollup of the same width, so TimescaleDB keeps it:
 -- late events invalidate the bin rollup's bucket, and its refresh invalidates the packed one's.
--- Refreshed on the same schedules, after them. Not compressed: a packed row is a few hundred
--- bytes to a few kB (TOASTed), and a day of every key is a few thousand rows.
+-- Refreshed on their bin rollups' schedules, each up to its own watermark (the query API reads
+-- raw rows above it). Not compressed: a packed row is a few hundred bytes to a few kB
+-- (TOASTed), and a day of every key is a few thousand rows.
 
 CREATE MATERIALIZED VIEW metrics_hourly_by_page_packed
 WITH (timescaledb.continuous, timescaledb.materialized_only = false,

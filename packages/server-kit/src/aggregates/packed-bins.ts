@@ -1,9 +1,10 @@
 /**
- * Group stats from the packed bin rollups (migration 0021): each row holds a (bucket, key)'s
- * totals and its bins packed into a bytea, so a window reads a row per (segment bucket, key)
- * instead of a row per (segment bucket, key, bin, rating). The database sums the totals and
- * ranks the keys; the bins of the keys that need percentiles come back concatenated, one
- * bytea per key, and are summed here ({@link orderStatisticBinsOfPacked}).
+ * Group stats from the packed bin rollups (migrations 0021, 0023, 0024) and the packed
+ * attribution rollups (0022): each row holds a (bucket, key)'s totals and its bins packed into
+ * a bytea, so a window reads a row per (segment bucket, key) instead of a row per (segment
+ * bucket, key, bin, rating). The database sums the totals and ranks the keys; the bins of the
+ * keys that need percentiles come back concatenated, one bytea per key, and are summed here
+ * ({@link orderStatisticBinsOfPacked}).
  *
  * Why outside SQL: summing bins means a row per bin in the executor, at 0.5-1 us a row on a
  * 2-core machine (236,000 rows for a 30-day page list); PostgreSQL has no aggregate that adds
