@@ -39,6 +39,7 @@ import {
   type PhasedMetric,
 } from '@rum/contract';
 import { withTransaction, type Pool } from './db.ts';
+import { packedEntrySql } from './aggregates/bin-percentiles.ts';
 import { weekStart } from './aggregates/window.ts';
 
 /** Longest attribution value kept (selectors and URLs are unbounded text); longer ones are cut. */
@@ -159,7 +160,7 @@ function phasesSql(metric: PhasedMetric, table: RollupTable): string {
 const packSql = (table: RollupTable | 'attribution_weekly'): string =>
   `INSERT INTO ${table}_packed (bucket, project_id, name, key, value, rating, samples, bins)
    SELECT bucket, project_id, name, key, value, rating, sum(samples),
-          string_agg(int2send(bin) || int8send(samples), ''::bytea)
+          string_agg(${packedEntrySql('bin', 'samples')}, ''::bytea)
      FROM ${table} WHERE bucket >= $1 AND bucket < $2
     GROUP BY bucket, project_id, name, key, value, rating`;
 

@@ -42,6 +42,14 @@ export function valuesAtBins(
 const PACKED_ENTRY_BYTES = 10;
 
 /**
+ * SQL of one packed entry of `bin` and `samples` (expressions), as {@link
+ * orderStatisticBinsOfPacked} reads it; a bucket's entries are `string_agg`ed into one bytea.
+ * The packed rollups' migrations (0021, 0023, 0024) spell the same out, as DDL must.
+ */
+export const packedEntrySql = (bin: string, samples: string): string =>
+  `int2send((${bin})::int2) || int8send((${samples})::int8)`;
+
+/**
  * Per rank of {@link orderStatisticRanks}, the lowest bin whose running count (bins ascending)
  * exceeds it, from `packed`: entries of a packed bin rollup (migration 0021) concatenated, a
  * bin appearing once per bucket and rating it has samples in. What the database computes with a

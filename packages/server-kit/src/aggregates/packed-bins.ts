@@ -11,7 +11,7 @@
  * arrays element-wise, and an extension of our own cannot be loaded by the embedded engine.
  */
 import type { Pool } from '../db.ts';
-import { orderStatisticBinsOfPacked, type RankedRow } from './bin-percentiles.ts';
+import { orderStatisticBinsOfPacked, packedEntrySql, type RankedRow } from './bin-percentiles.ts';
 import type { TopGroups } from './group-stats.ts';
 import type { SqlParams } from './sql-params.ts';
 
@@ -21,7 +21,7 @@ import type { SqlParams } from './sql-params.ts';
  */
 export function packRowsSql(rows: string): string {
   return `SELECT b.key, sum(b.n)::float8 AS samples, sum(b.good)::float8 AS good,
-      sum(b.poor)::float8 AS poor, string_agg(int2send(b.bin::int2) || int8send(b.n), ''::bytea) AS bins
+      sum(b.poor)::float8 AS poor, string_agg(${packedEntrySql('b.bin', 'b.n')}, ''::bytea) AS bins
     FROM (SELECT s.key, s.bin, count(*) AS n,
                  count(*) FILTER (WHERE s.rating = 'good') AS good,
                  count(*) FILTER (WHERE s.rating = 'poor') AS poor

@@ -71,7 +71,9 @@ export interface SegmentTable {
   byRoute?: boolean;
 }
 
-const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
+type UnpackedRollupKey = Exclude<RollupKey, PackedRollupKey>;
+
+const ROLLUP_SUFFIXES: Readonly<Record<UnpackedRollupKey, string>> = {
   overall: 'overall',
   page: 'by_page',
   device: 'by_device',
@@ -84,18 +86,6 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
   pageDevice: 'by_page_device',
   route: 'by_route',
   routeDevice: 'by_route_device',
-  overallPacked: 'overall_packed',
-  devicePacked: 'by_device_packed',
-  pagePacked: 'by_page_packed',
-  routePacked: 'by_route_packed',
-  countryPacked: 'by_country_packed',
-  browserPacked: 'by_browser_packed',
-  osPacked: 'by_os_packed',
-  connectionPacked: 'by_connection_packed',
-  navigationTypePacked: 'by_navigation_type_packed',
-  releasePacked: 'by_release_packed',
-  pageDevicePacked: 'by_page_device_packed',
-  routeDevicePacked: 'by_route_device_packed',
   pageLoads: 'page_loads',
   pageLoadsByConnection: 'page_loads_by_connection',
 };
@@ -104,16 +94,17 @@ const ROLLUP_SUFFIXES: Readonly<Record<RollupKey, string>> = {
  * The keys with many values, which have a weekly rollup too (migration 0015): a 30-day window
  * of their daily rows summed up to 28 rows per (value, bin). The others' daily rows are few.
  */
-const WEEKLY_KEYS: ReadonlySet<RollupKey> = new Set([
+const WEEKLY_KEYS: ReadonlySet<UnpackedRollupKey> = new Set([
   'page',
   'route',
   'country',
   'pageDevice',
-  'pagePacked',
-  'routePacked',
-  'countryPacked',
-  'pageDevicePacked',
 ]);
+
+/** The bin rollup key each packed key packs. */
+const PACKS = new Map<RollupKey, BinRollupKey>(
+  Object.entries(PACKED_ROLLUPS).map(([bin, packed]) => [packed, bin as BinRollupKey]),
+);
 
 /** The continuous aggregates of a rollup key, finest first (their materialization hypertables are read). */
 export interface RollupViews {
@@ -122,12 +113,15 @@ export interface RollupViews {
   weekly?: string;
 }
 
+/** A packed key's views are its bin rollup's, each with `_packed` (migrations 0021, 0023, 0024). */
 export function rollupViewsOf(key: RollupKey): RollupViews {
-  const suffix = ROLLUP_SUFFIXES[key];
+  const packs = PACKS.get(key);
+  const [bins, tail] = packs ? [packs, '_packed'] : [key as UnpackedRollupKey, ''];
+  const suffix = `${ROLLUP_SUFFIXES[bins]}${tail}`;
   return {
     hourly: `metrics_hourly_${suffix}`,
     daily: `metrics_daily_${suffix}`,
-    ...(WEEKLY_KEYS.has(key) ? { weekly: `metrics_weekly_${suffix}` } : {}),
+    ...(WEEKLY_KEYS.has(bins) ? { weekly: `metrics_weekly_${suffix}` } : {}),
   };
 }
 
